@@ -1,0 +1,38 @@
+"""The processor contract: a batch of log records in, one prediction or ``None`` per record out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol, Sequence
+
+Stage = Literal["regex", "bert", "llm", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    """One log line to classify. ``message`` may be masked (see ``masking.mask_variables``)."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """What a stage decided about one record.
+
+    ``reason`` is short and human-readable: the regex rule name, the model version, "llm", or why
+    nothing could decide (for example "llm disabled: no GROQ_API_KEY").
+    """
+
+    label: str
+    stage: Stage
+    confidence: float
+    reason: str
+
+
+class Processor(Protocol):
+    """A cascade stage. Returns, per record, a prediction or ``None`` ("not mine, pass it on")."""
+
+    name: Stage
+
+    def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]: ...
