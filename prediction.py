@@ -28,6 +28,8 @@ class Prediction:
     stage: Stage
     confidence: float
     reason: str
+    transient: bool = False
+    """True when the outcome may differ on a retry (an LLM outage): such results are not cached."""
 
 
 class Processor(Protocol):

@@ -1,0 +1,182 @@
+"""The cascade: regex → embeddings → LLM, over a whole batch, each message shape classified once.
+
+Rows are grouped by a key (source, masked message); each stage sees each pending key once and
+only the keys the stages before it left unresolved; the result fans out to every row of the key.
+Results are kept in a bounded LRU cache across requests.
+
+Run as a script to classify a file from the shell: `python classifier.py INPUT.csv -o OUTPUT.csv`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from labels import UNCLASSIFIED
+from masking import mask_variables
+from prediction import LogRecord, Prediction, Processor, Stage
+from result_cache import ResultCache
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+EMPTY_MESSAGE = Prediction(UNCLASSIFIED, "none", 0.0, "empty log_message")
+NO_STAGE_DECIDED = Prediction(UNCLASSIFIED, "none", 0.0, "no stage was confident")
+
+
+@dataclass
+class CascadeStats:
+    """Counters for one call, for logs and metrics."""
+
+    rows: int = 0
+    keys: int = 0
+    cache_hits: int = 0
+    by_stage: dict[str, int] = field(default_factory=dict)
+
+
+class Cascade:
+    """Classifies batches of (source, message) with an ordered list of stages.
+
+    `routes` maps a source to the name of the stage its rows start at (e.g. LegacyCRM → "llm").
+    """
+
+    def __init__(
+        self,
+        stages: Sequence[Processor],
+        *,
+        routes: Mapping[str, Stage] | None = None,
+        cache: ResultCache | None = None,
+        max_message_chars: int = 2000,
+    ) -> None:
+        self.stages = list(stages)
+        self.routes = dict(routes or {})
+        stage_names = [stage.name for stage in self.stages]
+        for source, stage_name in self.routes.items():
+            if stage_name not in stage_names:
+                raise ValueError(f"route {source!r} → {stage_name!r}: no such stage in {stage_names}")
+        self.cache = cache or ResultCache(0)
+        self.max_message_chars = max_message_chars
+        self._key_lock = threading.Lock()
+
+    def classify(self, sources: Sequence[str], messages: Sequence[str]) -> list[Prediction]:
+        """One prediction per row, in order."""
+        predictions, _ = self.classify_with_stats(sources, messages)
+        return predictions
+
+    def classify_with_stats(
+        self, sources: Sequence[str], messages: Sequence[str]
+    ) -> tuple[list[Prediction], CascadeStats]:
+        if len(sources) != len(messages):
+            raise ValueError("sources and messages differ in length")
+        stats = CascadeStats(rows=len(messages))
+        keys = self._keys(sources, messages)
+        distinct = [key for key in dict.fromkeys(keys) if key is not None]
+        stats.keys = len(distinct)
+
+        resolved: dict[tuple[str, str], Prediction] = {}
+        pending: list[tuple[str, str]] = []
+        for key in distinct:
+            cached = self.cache.get(key)
+            if cached is None:
+                pending.append(key)
+            else:
+                resolved[key] = cached
+        stats.cache_hits = len(distinct) - len(pending)
+
+        for index, stage in enumerate(self.stages):
+            ready = [key for key in pending if self._starts_at(key[0]) <= index]
+            if not ready:
+                continue
+            outcomes = stage.classify_batch([LogRecord(source, message) for source, message in ready])
+            decided = set()
+            for key, outcome in zip(ready, outcomes):
+                if outcome is not None:
+                    resolved[key] = outcome
+                    decided.add(key)
+                    self.cache.put(key, outcome)
+            pending = [key for key in pending if key not in decided]
+
+        for key in pending:
+            resolved[key] = NO_STAGE_DECIDED
+            self.cache.put(key, NO_STAGE_DECIDED)
+
+        predictions = [EMPTY_MESSAGE if key is None else resolved[key] for key in keys]
+        for prediction in predictions:
+            stats.by_stage[prediction.stage] = stats.by_stage.get(prediction.stage, 0) + 1
+        log.debug("classified %d rows, %d keys, %d cache hits", stats.rows, stats.keys, stats.cache_hits)
+        return predictions, stats
+
+    def _starts_at(self, source: str) -> int:
+        stage_name = self.routes.get(source)
+        if stage_name is None:
+            return 0
+        return next(i for i, stage in enumerate(self.stages) if stage.name == stage_name)
+
+    def _keys(self, sources: Sequence[str], messages: Sequence[str]) -> list[tuple[str, str] | None]:
+        masked_by_message: dict[str, str] = {}
+        keys: list[tuple[str, str] | None] = []
+        for source, message in zip(sources, messages):
+            text = (message or "").strip()
+            if not text:
+                keys.append(None)
+                continue
+            masked = masked_by_message.get(text)
+            if masked is None:
+                # Very long lines are cut for classification only; the output keeps the full text.
+                masked = mask_variables(text[: self.max_message_chars])
+                masked_by_message[text] = masked
+            keys.append((source or "", masked))
+        return keys
+
+
+@dataclass
+class LoadedClassifier:
+    """The cascade with the parts /health reports on."""
+
+    cascade: Cascade
+    model_version: str
+    model_metadata: dict
+    llm: Processor
+
+    def health(self) -> dict:
+        metadata = self.model_metadata
+        return {
+            "status": "ok",
+            "model": {
+                "version": self.model_version,
+                "encoder": metadata.get("encoder", {}).get("name"),
+                "labels": metadata.get("labels"),
+                "threshold": getattr(self.cascade.stages[1], "threshold", None),
+            },
+            "llm": self.llm.status(),  # type: ignore[attr-defined]
+            "cache": self.cascade.cache.stats(),
+        }
+
+
+def load_classifier(settings: Settings) -> LoadedClassifier:
+    """Load every stage from settings: rules, embedding model and classifier, LLM client."""
+    from embeddings import SentenceTransformerEmbedder
+    from model_store import load_model
+    from processor_bert import BertClassifier
+    from processor_llm import LlmClassifier
+    from processor_regex import RegexClassifier
+    from settings import PROJECT_DIR
+
+    embedder = SentenceTransformerEmbedder(
+        settings.embedding_model, batch_size=settings.embedding_batch_size, max_seq_length=settings.max_seq_length
+    )
+    stored = load_model(settings.model_dir, encoder=embedder.name, dimension=embedder.dimension)
+    threshold = settings.bert_threshold if settings.bert_threshold is not None else stored.threshold
+    regex = RegexClassifier.from_files(PROJECT_DIR / "resources" / "regex_rules.yaml", stored.rules_path)
+    bert = BertClassifier(embedder, stored.classifier, threshold=threshold, version=stored.version)
+    llm = LlmClassifier.from_settings(settings)
+    routes: dict[str, Stage] = {source: "llm" for source in settings.llm_sources}
+    cascade = Cascade(
+        [regex, bert, llm],
+        routes=routes,
+        cache=ResultCache(settings.cache_size),
+        max_message_chars=settings.max_message_chars,
+    )
+    return LoadedClassifier(cascade, stored.version, stored.metadata, llm)

@@ -1,0 +1,121 @@
+"""A model directory on disk: the logistic regression, its metadata, and mined rules.
+
+    MODEL_DIR/
+      classifier.joblib   scikit-learn LogisticRegression over sentence embeddings
+      metadata.json       labels, encoder, threshold, library versions, data hash, metrics
+      regex_rules.yaml    optional: rules mined for this model (python -m training.mine_rules)
+
+Loading checks the metadata against this service and fails with a message naming the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+
+from errors import ConfigurationError, ModelMismatchError
+from labels import CATEGORIES
+
+log = logging.getLogger(__name__)
+
+CLASSIFIER_FILE = "classifier.joblib"
+METADATA_FILE = "metadata.json"
+RULES_FILE = "regex_rules.yaml"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    """A loaded, checked model directory."""
+
+    directory: Path
+    classifier: Any
+    metadata: dict[str, Any]
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.metadata["labels"])
+
+    @property
+    def threshold(self) -> float:
+        return float(self.metadata["threshold"])
+
+    @property
+    def version(self) -> str:
+        return str(self.metadata.get("model_version", "unknown"))
+
+    @property
+    def rules_path(self) -> Path:
+        return self.directory / RULES_FILE
+
+
+def load_model(directory: Path, *, encoder: str, dimension: int) -> StoredModel:
+    """Load `directory` and check it was built for `encoder` with `dimension`-sized vectors."""
+    metadata_path = directory / METADATA_FILE
+    classifier_path = directory / CLASSIFIER_FILE
+    for path in (metadata_path, classifier_path):
+        if not path.is_file():
+            raise ConfigurationError(f"MODEL_DIR={directory}: {path.name} is missing (run `make train`)")
+    try:
+        metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"MODEL_DIR={directory}: {METADATA_FILE} is unreadable: {exc}") from exc
+    _check_metadata(directory, metadata, encoder)
+    try:
+        classifier = joblib.load(classifier_path)
+    except Exception as exc:  # joblib raises many kinds for a corrupt file
+        raise ConfigurationError(f"MODEL_DIR={directory}: {CLASSIFIER_FILE} is unreadable: {exc}") from exc
+    classes = [str(label) for label in getattr(classifier, "classes_", [])]
+    if classes != list(metadata["labels"]):
+        raise ModelMismatchError(
+            f"MODEL_DIR={directory}: classifier classes {classes} differ from metadata labels {metadata['labels']}"
+        )
+    n_features = int(getattr(classifier, "n_features_in_", -1))
+    if n_features != dimension:
+        raise ModelMismatchError(
+            f"MODEL_DIR={directory}: classifier expects {n_features}-dimensional embeddings, "
+            f"encoder {encoder} gives {dimension}"
+        )
+    log.info("loaded model %s from %s (labels: %s)", metadata.get("model_version"), directory, len(classes))
+    return StoredModel(directory, classifier, metadata)
+
+
+def _check_metadata(directory: Path, metadata: dict[str, Any], encoder: str) -> None:
+    where = f"MODEL_DIR={directory}: {METADATA_FILE}"
+    for key in ("labels", "encoder", "threshold", "versions"):
+        if key not in metadata:
+            raise ConfigurationError(f"{where} lacks {key!r}")
+    if metadata["encoder"].get("name") != encoder:
+        raise ModelMismatchError(
+            f"{where}: built with encoder {metadata['encoder'].get('name')!r}, but this service embeds with "
+            f"{encoder!r}; retrain with this encoder or set EMBEDDING_MODEL"
+        )
+    unknown = [label for label in metadata["labels"] if label not in CATEGORIES]
+    if unknown or not metadata["labels"]:
+        raise ModelMismatchError(f"{where}: labels {unknown or '[]'} are not categories of this service")
+    built_with = str(metadata["versions"].get("scikit-learn", ""))
+    if _minor(built_with) != _minor(sklearn.__version__):
+        raise ModelMismatchError(
+            f"{where}: built with scikit-learn {built_with}, this service runs {sklearn.__version__}; retrain"
+        )
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def write_model(directory: Path, classifier: Any, metadata: dict[str, Any]) -> None:
+    """Write classifier and metadata; files are written beside and renamed, so none is half-written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp_classifier = directory / (CLASSIFIER_FILE + ".tmp")
+    tmp_metadata = directory / (METADATA_FILE + ".tmp")
+    joblib.dump(classifier, tmp_classifier)
+    tmp_metadata.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp_classifier.replace(directory / CLASSIFIER_FILE)
+    tmp_metadata.replace(directory / METADATA_FILE)

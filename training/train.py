@@ -1,0 +1,217 @@
+"""Train the embedding stage on a labelled CSV and write a model directory.
+
+    python -m training.train --data FILE.csv --output-dir DIR [--target-precision 0.97]
+
+Steps: mask messages; drop rows the regex rules already cover; leave categories with too few
+examples to the LLM; validate on a split by message *shape* (the `shape` column when present,
+else the masked message) so the figure measures unseen phrasings; choose the confidence threshold
+that reaches the target precision on that split; refit on everything; write the directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, classification_report, f1_score
+from sklearn.model_selection import GroupShuffleSplit
+
+from labels import CATEGORIES
+from masking import mask_variables
+from model_store import RULES_FILE, write_model
+from processor_regex import RegexClassifier
+from prediction import LogRecord
+from settings import PROJECT_DIR
+from training.dataset import DatasetError, read_labelled_csv
+
+log = logging.getLogger("training.train")
+
+DEFAULT_TARGET_PRECISION = 0.97
+DEFAULT_MIN_EXAMPLES = 10
+DEFAULT_THRESHOLD_FLOOR = 0.3
+DEFAULT_THRESHOLD_CAP = 0.6
+VALIDATION_FRACTION = 0.2
+SEED = 42
+C = 8.0
+
+
+def train(
+    data: Path,
+    output_dir: Path,
+    *,
+    target_precision: float = DEFAULT_TARGET_PRECISION,
+    min_examples: int = DEFAULT_MIN_EXAMPLES,
+    embedding_model: str = "",
+    max_seq_length: int = 64,
+) -> dict[str, Any]:
+    """Train and write `output_dir`; returns the metadata written."""
+    frame = read_labelled_csv(data)
+    frame["masked"] = [mask_variables(message[:2000]) for message in frame["log_message"]]
+    frame["shape"] = frame["shape"] if "shape" in frame.columns else frame["masked"]
+
+    rules = RegexClassifier.from_files(PROJECT_DIR / "resources" / "regex_rules.yaml", output_dir / RULES_FILE)
+    covered = [p is not None for p in rules.classify_batch([LogRecord("", m) for m in frame["masked"]])]
+    learnable = frame[~np.array(covered)]
+    counts = learnable["target_label"].value_counts()
+    rare = {label: int(count) for label, count in counts.items() if count < min_examples}
+    learnable = learnable[~learnable["target_label"].isin(list(rare))]
+    labels = sorted(set(learnable["target_label"]), key=CATEGORIES.index)
+    if len(labels) < 2:
+        raise DatasetError(
+            "too few examples to learn: need at least two categories with "
+            f"{min_examples}+ rows not covered by regex rules; counts: "
+            + ", ".join(f"{label}={int(count)}" for label, count in counts.items())
+        )
+    for label, count in rare.items():
+        log.warning("category %r has only %d examples (< %d): left to the LLM", label, count, min_examples)
+
+    from embeddings import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder(embedding_model, max_seq_length=max_seq_length)
+    # One row per distinct (masked text, label): repeated shapes add no information.
+    distinct = learnable.drop_duplicates(["masked", "target_label"]).reset_index(drop=True)
+    log.info("embedding %d distinct masked messages (%d rows)", len(distinct), len(learnable))
+    vectors = embedder.encode(list(distinct["masked"]))
+    y = distinct["target_label"].to_numpy()
+
+    validation = _shape_split_validation(vectors, y, distinct["shape"].to_numpy(), labels, target_precision)
+    final = _new_classifier().fit(vectors, y)
+
+    data_hash = hashlib.sha256(data.read_bytes()).hexdigest()
+    metadata: dict[str, Any] = {
+        "format": 1,
+        "model_version": f"lr-{data_hash[:10]}",
+        "labels": [str(label) for label in final.classes_],
+        "left_to_llm": rare,
+        "encoder": {"name": embedder.name, "dimension": embedder.dimension, "max_seq_length": max_seq_length},
+        "threshold": validation["threshold"],
+        "threshold_target_precision": target_precision,
+        "classifier": {"type": "LogisticRegression", "C": C, "class_weight": "balanced"},
+        "versions": _versions(),
+        "data": {
+            "file": data.name,
+            "sha256": data_hash,
+            "rows": int(len(frame)),
+            "rows_covered_by_rules": int(sum(covered)),
+            "distinct_masked_trained_on": int(len(distinct)),
+            "counts": {str(k): int(v) for k, v in frame["target_label"].value_counts().items()},
+        },
+        "metrics": {"shape_split": validation},
+    }
+    write_model(output_dir, final, metadata)
+    return metadata
+
+
+def _new_classifier() -> LogisticRegression:
+    return LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=SEED)
+
+
+def _shape_split_validation(
+    vectors: np.ndarray, y: np.ndarray, groups: np.ndarray, labels: list[str], target_precision: float
+) -> dict[str, Any]:
+    """Hold out whole shapes, fit on the rest, measure, and calibrate the threshold."""
+    splitter = GroupShuffleSplit(n_splits=1, test_size=VALIDATION_FRACTION, random_state=SEED)
+    train_idx, val_idx = next(splitter.split(vectors, y, groups))
+    model = _new_classifier().fit(vectors[train_idx], y[train_idx])
+    probabilities = model.predict_proba(vectors[val_idx])
+    predicted = model.classes_[probabilities.argmax(axis=1)]
+    confidence = probabilities.max(axis=1)
+    truth = y[val_idx]
+    threshold = _calibrate(confidence, predicted == truth, target_precision)
+    kept = confidence >= threshold
+    report = classification_report(truth, predicted, labels=labels, output_dict=True, zero_division=0)
+    return {
+        "split": "by message shape",
+        "validation_shapes": int(len(set(groups[val_idx]))),
+        "validation_rows": int(len(val_idx)),
+        "accuracy": round(float(accuracy_score(truth, predicted)), 4),
+        "macro_f1": round(float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0)), 4),
+        "threshold": threshold,
+        "coverage_at_threshold": round(float(kept.mean()), 4),
+        "precision_at_threshold": round(float((predicted == truth)[kept].mean()) if kept.any() else 0.0, 4),
+        "per_category": {
+            label: {k: round(float(report[label][k]), 4) for k in ("precision", "recall", "f1-score", "support")}
+            for label in labels
+        },
+    }
+
+
+def _calibrate(confidence: np.ndarray, correct: np.ndarray, target_precision: float) -> float:
+    """Lowest threshold whose kept predictions reach `target_precision`, within [floor, cap].
+
+    The cap keeps the model in charge of most rows when no LLM key is set: below it, rows go on to
+    the LLM, and without one they come back Unclassified.
+    """
+    for threshold in np.round(np.arange(DEFAULT_THRESHOLD_FLOOR, DEFAULT_THRESHOLD_CAP + 1e-9, 0.01), 2):
+        kept = confidence >= threshold
+        if kept.any() and correct[kept].mean() >= target_precision:
+            return float(threshold)
+    return DEFAULT_THRESHOLD_CAP
+
+
+def _versions() -> dict[str, str]:
+    import joblib
+    import sentence_transformers
+    import sklearn
+    import torch
+
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "sentence-transformers": sentence_transformers.__version__,
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "joblib": joblib.__version__,
+        "pandas": pd.__version__,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True, help="labelled CSV: source, log_message, target_label")
+    parser.add_argument("--output-dir", type=Path, required=True, help="model directory to write")
+    parser.add_argument("--target-precision", type=float, default=DEFAULT_TARGET_PRECISION)
+    parser.add_argument("--min-examples", type=int, default=DEFAULT_MIN_EXAMPLES,
+                        help="categories with fewer rows are left to the LLM")
+    parser.add_argument("--embedding-model", default="", help="local model directory (default: the packaged MiniLM)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    try:
+        metadata = train(args.data, args.output_dir, target_precision=args.target_precision,
+                         min_examples=args.min_examples, embedding_model=args.embedding_model)
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    _print_report(metadata, args.output_dir)
+    return 0
+
+
+def _print_report(metadata: dict[str, Any], output_dir: Path) -> None:
+    validation = metadata["metrics"]["shape_split"]
+    lines = [
+        f"model {metadata['model_version']} written to {output_dir}",
+        f"rows {metadata['data']['rows']} (covered by rules {metadata['data']['rows_covered_by_rules']}), "
+        f"distinct masked messages trained on {metadata['data']['distinct_masked_trained_on']}",
+        f"shape-split validation: {validation['validation_shapes']} unseen shapes, "
+        f"accuracy {validation['accuracy']}, macro-F1 {validation['macro_f1']}",
+        f"threshold {validation['threshold']} (target precision {metadata['threshold_target_precision']}): "
+        f"coverage {validation['coverage_at_threshold']}, precision {validation['precision_at_threshold']}",
+    ]
+    for label, scores in validation["per_category"].items():
+        lines.append(f"  {label:<22} P {scores['precision']:.3f}  R {scores['recall']:.3f}  "
+                     f"F1 {scores['f1-score']:.3f}  n {int(scores['support'])}")
+    for label, count in metadata["left_to_llm"].items():
+        lines.append(f"  {label}: only {count} examples, left to the LLM")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
