@@ -56,7 +56,7 @@ class Cascade:
         for source, stage_name in self.routes.items():
             if stage_name not in stage_names:
                 raise ValueError(f"route {source!r} → {stage_name!r}: no such stage in {stage_names}")
-        self.cache = cache or ResultCache(0)
+        self.cache = cache if cache is not None else ResultCache(0)
         self.max_message_chars = max_message_chars
         self._key_lock = threading.Lock()
 

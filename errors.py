@@ -30,6 +30,13 @@ class InputError(ClassifierError):
 
     status_code = 400
 
+    @classmethod
+    def with_status(cls, status_code: int, message: str) -> "InputError":
+        """An InputError answered with another 4xx status (401, 413, ...)."""
+        error = cls(message)
+        error.status_code = status_code
+        return error
+
 
 class PayloadTooLarge(InputError):
     """The upload is larger than MAX_UPLOAD_MB."""

@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TRAIN_DATA := build/training_logs.csv
+
+.PHONY: setup run test train bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first, pinned: pip then takes the CPU build, never a multi-GB CUDA one
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+run: setup
+	$(VENV)/bin/uvicorn server:create_app --factory --host $(HOST) --port $(PORT)
+
+test: setup
+	$(PY) -m pytest
+
+train: setup
+	mkdir -p build
+	$(PY) -m training.generate --output $(TRAIN_DATA) --seed 42
+	$(PY) -m training.train --data $(TRAIN_DATA) --output-dir models
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

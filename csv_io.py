@@ -1,0 +1,146 @@
+"""Reading an uploaded CSV strictly and in chunks, and writing the answer chunk by chunk.
+
+Encodings: UTF-8, with or without BOM; UTF-16 when the file starts with a UTF-16 BOM. Anything
+else is rejected with a message naming the problem (a silent Latin-1 fallback would turn binary
+garbage into "text"). Values are kept as the exact strings of the input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator, Sequence
+
+from errors import InputError
+
+REQUIRED_COLUMNS = ("source", "log_message")
+MAX_FIELD_CHARS = 10_000_000
+_SNIFF_BYTES = 65536
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+csv.field_size_limit(MAX_FIELD_CHARS)
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """What a validation pass learned about an upload."""
+
+    encoding: str
+    header: list[str]
+    rows: int
+
+    @property
+    def source_index(self) -> int:
+        return self.header.index("source")
+
+    @property
+    def message_index(self) -> int:
+        return self.header.index("log_message")
+
+
+def detect_encoding(stream: BinaryIO) -> str:
+    """UTF-8 (BOM optional) or BOM-marked UTF-16; raises InputError for binary data."""
+    stream.seek(0)
+    head = stream.read(_SNIFF_BYTES)
+    stream.seek(0)
+    if not head.strip():
+        raise InputError("the file is empty: upload a CSV with a header row and at least one log line")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise InputError("the file looks binary (it contains NUL bytes): upload a UTF-8 text CSV")
+    return "utf-8-sig"
+
+
+def _text(stream: BinaryIO, encoding: str) -> io.TextIOWrapper:
+    stream.seek(0)
+    return io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+
+
+def iter_rows(stream: BinaryIO, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) for every non-blank record, header included; InputError on bad CSV."""
+    text = _text(stream, encoding)
+    reader = csv.reader(text, strict=True)
+    try:
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(f"malformed CSV near line {reader.line_num}: {exc}; check quoting") from exc
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"the file is not valid {'UTF-16' if encoding == 'utf-16' else 'UTF-8'} "
+                    f"(byte {exc.object[exc.start:exc.start + 1]!r} cannot be decoded): save it as UTF-8"
+                ) from exc
+            if fields:
+                yield reader.line_num, fields
+    finally:
+        text.detach()
+
+
+def check_layout(stream: BinaryIO) -> CsvLayout:
+    """Read the whole upload once and check it: header, columns, field counts, encoding."""
+    encoding = detect_encoding(stream)
+    rows = iter_rows(stream, encoding)
+    first = next(rows, None)
+    if first is None:
+        raise InputError("the file is empty: upload a CSV with a header row and at least one log line")
+    header = [name.strip() for name in first[1]]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise InputError(
+            f"missing required column(s): {', '.join(missing)}; the header row must name "
+            f"{' and '.join(REQUIRED_COLUMNS)} (found: {', '.join(header) or 'nothing'})"
+        )
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise InputError(f"duplicate column name(s) in the header: {', '.join(duplicated)}; rename them")
+    count = 0
+    for line, fields in rows:
+        if len(fields) != len(header):
+            raise InputError(
+                f"line {line} has {len(fields)} fields but the header has {len(header)}: "
+                "quote values that contain commas or line breaks"
+            )
+        count += 1
+    if count == 0:
+        raise InputError("the CSV has a header but no rows: add at least one log line")
+    return CsvLayout(encoding, header, count)
+
+
+def iter_chunks(stream: BinaryIO, layout: CsvLayout, chunk_rows: int) -> Iterator[list[list[str]]]:
+    """The data rows (header skipped) in lists of at most `chunk_rows`."""
+    rows = iter_rows(stream, layout.encoding)
+    next(rows)
+    chunk: list[list[str]] = []
+    for _, fields in rows:
+        chunk.append(fields)
+        if len(chunk) >= chunk_rows:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def neutralise(value: str) -> str:
+    """Prefix a cell a spreadsheet would run as a formula with `'` (OWASP); plain numbers are left."""
+    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def render(rows: Sequence[Sequence[str]], *, neutralise_formulas: bool) -> str:
+    """CSV text for `rows` (header or data)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if neutralise_formulas:
+        writer.writerows([[neutralise(value) for value in row] for row in rows])
+    else:
+        writer.writerows(rows)
+    return buffer.getvalue()
