@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     llm_concurrency: int = Field(4, ge=1, le=64)
     llm_budget_s: float = Field(45.0, gt=0, le=600)
     llm_redact: bool = True
+    llm_breaker_failures: int = Field(5, ge=1, le=1000, description="Consecutive failed LLM calls that open the circuit")
+    llm_breaker_cooldown_s: float = Field(30.0, gt=0, le=3600, description="How long an open circuit stays open")
 
     # --- server ---
     max_upload_mb: int = Field(1024, ge=1)
@@ -51,6 +53,11 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_json: bool = False
     log_level: str = "INFO"
+
+    @field_validator("bert_threshold", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("llm_sources", "api_keys", "cors_origins", mode="before")
     @classmethod

@@ -1,0 +1,216 @@
+"""A fake Groq server for tests: real HTTP on 127.0.0.1, speaking POST /openai/v1/chat/completions.
+
+It runs uvicorn in a background thread on a free port (``serve_fake_groq()`` or the ``fake_groq``
+fixture), records every request it receives, and behaves as each test tells it to:
+
+    fake.answer_by_rules(shuffle=True)     # label each log by keyword, ids in reverse order
+    fake.answer_with("Banana")             # the same word for every id
+    fake.fail_with(500)                    # or fail_with(429, retry_after="0.5")
+    fake.hang(3.0)                         # sleep, then answer by rules
+    fake.malformed()                       # content that is not JSON
+
+Each setter takes ``times=n`` to apply to the next n requests only; otherwise it becomes the default.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Literal
+
+import pytest
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+CHAT_PATH = "/openai/v1/chat/completions"
+STARTUP_TIMEOUT_S = 5.0
+HANG_POLL_S = 0.02
+MALFORMED_CONTENT = '{"1": "Error", '
+
+# First match wins; the fake's own little classifier, so answers depend on what was sent.
+KEYWORD_RULES: tuple[tuple[str, str], ...] = (
+    ("deprecated", "Deprecation Warning"),
+    ("failed password", "Security Alert"),
+    ("kernel panic", "Critical Error"),
+    ("memory", "Resource Usage"),
+    ("http/1.1", "HTTP Status"),
+    ("approval", "Workflow Error"),
+    ("signed out", "User Action"),
+    ("snapshot", "System Notification"),
+    ("failed", "Error"),
+)
+
+
+def label_by_keyword(message: str) -> str:
+    """The category the fake answers for ``message`` ("Unclassified" when no keyword matches)."""
+    lowered = message.lower()
+    return next((label for keyword, label in KEYWORD_RULES if keyword in lowered), "Unclassified")
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the server received it. Header names are lower case."""
+
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+    @property
+    def system_prompt(self) -> str:
+        return next(m["content"] for m in self.body["messages"] if m["role"] == "system")
+
+    @property
+    def logs(self) -> list[dict[str, str]]:
+        """The ``logs`` list of the user message: ``[{"id", "source", "message"}, ...]``."""
+        user = next(m["content"] for m in self.body["messages"] if m["role"] == "user")
+        logs: list[dict[str, str]] = json.loads(user)["logs"]
+        return logs
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How to answer one request."""
+
+    kind: Literal["rules", "word", "status", "hang", "malformed"]
+    shuffle: bool = False
+    drop_ids: frozenset[str] = frozenset()
+    word: str = ""
+    status: int = 200
+    retry_after: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class FakeGroq:
+    """The server's state: what to answer next and what it has received."""
+
+    port: int = 0
+    requests: list[RecordedRequest] = field(default_factory=list)
+    _default: Behaviour = field(default_factory=lambda: Behaviour("rules"))
+    _script: deque[Behaviour] = field(default_factory=deque)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stopping: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def base_url(self) -> str:
+        """What goes into ``groq_base_url`` (the SDK appends ``/openai/v1/...``)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def answer_by_rules(self, *, shuffle: bool = False, drop_ids: frozenset[str] = frozenset(), times: int | None = None) -> None:
+        self._set(Behaviour("rules", shuffle=shuffle, drop_ids=drop_ids), times)
+
+    def answer_with(self, word: str, *, times: int | None = None) -> None:
+        self._set(Behaviour("word", word=word), times)
+
+    def fail_with(self, status: int, *, retry_after: str | None = None, times: int | None = None) -> None:
+        self._set(Behaviour("status", status=status, retry_after=retry_after), times)
+
+    def hang(self, seconds: float, *, times: int | None = None) -> None:
+        self._set(Behaviour("hang", seconds=seconds), times)
+
+    def malformed(self, *, times: int | None = None) -> None:
+        self._set(Behaviour("malformed"), times)
+
+    def _set(self, behaviour: Behaviour, times: int | None) -> None:
+        with self._lock:
+            if times is None:
+                self._default = behaviour
+            else:
+                self._script.extend([behaviour] * times)
+
+    def _next(self, recorded: RecordedRequest) -> Behaviour:
+        with self._lock:
+            self.requests.append(recorded)
+            return self._script.popleft() if self._script else self._default
+
+    def build_app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.post(CHAT_PATH)
+        async def chat_completions(request: Request) -> JSONResponse:
+            body = await request.json()
+            behaviour = self._next(RecordedRequest(request.url.path, dict(request.headers), body))
+            if behaviour.kind == "status":
+                headers = {"retry-after": behaviour.retry_after} if behaviour.retry_after else {}
+                error = {"error": {"message": f"fake failure {behaviour.status}", "type": "fake_error"}}
+                return JSONResponse(error, status_code=behaviour.status, headers=headers)
+            if behaviour.kind == "hang":
+                # Wakes up early when the server stops, so teardown does not wait for a hang.
+                until = time.monotonic() + behaviour.seconds
+                while time.monotonic() < until and not self._stopping.is_set():
+                    await asyncio.sleep(HANG_POLL_S)
+            logs = RecordedRequest(CHAT_PATH, {}, body).logs
+            if behaviour.kind == "malformed":
+                content = MALFORMED_CONTENT
+            elif behaviour.kind == "word":
+                content = json.dumps({log["id"]: behaviour.word for log in logs})
+            else:
+                answers = [(log["id"], label_by_keyword(log["message"])) for log in logs if log["id"] not in behaviour.drop_ids]
+                content = json.dumps(dict(reversed(answers) if behaviour.shuffle else answers))
+            return JSONResponse(_completion(body["model"], content))
+
+        return app
+
+
+def _completion(model: str, content: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": content}, "logprobs": None, "finish_reason": "stop"}
+        ],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        "system_fingerprint": "fp_fake",
+        "x_groq": {"id": "req_fake"},
+    }
+
+
+@contextmanager
+def serve_fake_groq() -> Iterator[FakeGroq]:
+    """Run a ``FakeGroq`` on a free port of 127.0.0.1 for the duration of the block."""
+    fake = FakeGroq()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    fake.port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        fake.build_app(), log_level="warning", lifespan="off", ws="none", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="fake-groq")
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("fake Groq server did not start")
+        time.sleep(0.01)
+    try:
+        yield fake
+    finally:
+        fake._stopping.set()
+        server.should_exit = True
+        thread.join(STARTUP_TIMEOUT_S)
+        sock.close()
+
+
+def closed_port_url() -> str:
+    """A base URL on 127.0.0.1 where nothing listens (connection refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def fake_groq() -> Iterator[FakeGroq]:
+    """A running fake Groq server that answers by keyword rules until told otherwise."""
+    with serve_fake_groq() as fake:
+        yield fake
