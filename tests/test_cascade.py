@@ -1,0 +1,107 @@
+"""The cascade's routing: each stage sees only what earlier ones left, each shape once."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from classifier import Cascade
+from prediction import LogRecord, Prediction, Stage
+from result_cache import ResultCache
+
+
+class KeywordStage:
+    """A stage that labels messages containing `keyword` and records every batch it was given."""
+
+    def __init__(self, name: Stage, keyword: str, label: str, *, transient: bool = False) -> None:
+        self.name = name
+        self.keyword = keyword
+        self.label = label
+        self.transient = transient
+        self.batches: list[list[LogRecord]] = []
+
+    def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]:
+        self.batches.append(list(records))
+        return [
+            Prediction(self.label, self.name, 1.0, self.name, transient=self.transient)
+            if self.keyword in record.message
+            else None
+            for record in records
+        ]
+
+    @property
+    def seen(self) -> list[str]:
+        return [record.message for batch in self.batches for record in batch]
+
+
+def make(cache_size: int = 0, routes: dict[str, Stage] | None = None):  # type: ignore[no-untyped-def]
+    regex = KeywordStage("regex", "panic", "Critical Error")
+    bert = KeywordStage("bert", "login", "User Action")
+    llm = KeywordStage("llm", "lead", "Workflow Error")
+    cascade = Cascade([regex, bert, llm], routes=routes, cache=ResultCache(cache_size))
+    return cascade, regex, bert, llm
+
+
+def test_each_stage_sees_only_what_earlier_stages_left() -> None:
+    cascade, regex, bert, llm = make()
+    messages = ["kernel panic", "user login ok", "lead stuck", "something else"]
+    labels = [p.label for p in cascade.classify(["s"] * 4, messages)]
+    assert labels == ["Critical Error", "User Action", "Workflow Error", "Unclassified"]
+    assert regex.seen == messages
+    assert bert.seen == ["user login ok", "lead stuck", "something else"]
+    assert llm.seen == ["lead stuck", "something else"]
+
+
+def test_rows_of_one_shape_are_classified_once_and_fan_out_in_order() -> None:
+    cascade, regex, bert, llm = make()
+    messages = ["login from 10.0.0.1", "login from 10.0.0.2", "panic at 0x1f", "login from 10.9.9.9"]
+    predictions, stats = cascade.classify_with_stats(["s"] * 4, messages)
+    assert [p.label for p in predictions] == ["User Action", "User Action", "Critical Error", "User Action"]
+    assert regex.seen == ["login from <IP>", "panic at <HEX>"]
+    assert bert.seen == ["login from <IP>"]
+    assert stats.keys == 2 and stats.rows == 4
+
+
+def test_routed_sources_skip_to_their_stage() -> None:
+    cascade, regex, bert, llm = make(routes={"LegacyCRM": "llm"})
+    predictions = cascade.classify(["LegacyCRM", "Other"], ["user login then lead", "user login then lead"])
+    assert [p.stage for p in predictions] == ["llm", "bert"]
+    assert [r.source for r in llm.batches[0]] == ["LegacyCRM"]
+    assert all(r.source == "Other" for r in regex.batches[0])
+
+
+def test_blank_messages_are_unclassified_and_kept() -> None:
+    cascade, regex, *_ = make()
+    predictions = cascade.classify(["s", "s", "s"], ["", "   ", "kernel panic"])
+    assert [(p.label, p.reason) for p in predictions[:2]] == [("Unclassified", "empty log_message")] * 2
+    assert predictions[2].label == "Critical Error"
+    assert regex.seen == ["kernel panic"]
+
+
+def test_cache_answers_repeated_shapes_across_calls() -> None:
+    cascade, regex, bert, llm = make(cache_size=10)
+    cascade.classify(["s"], ["login from 1.2.3.4"])
+    predictions, stats = cascade.classify_with_stats(["s", "s"], ["login from 5.6.7.8", "kernel panic"])
+    assert [p.label for p in predictions] == ["User Action", "Critical Error"]
+    assert stats.cache_hits == 1
+    assert regex.seen == ["login from <IP>", "kernel panic"]
+    assert cascade.cache.stats()["hits"] == 1
+
+
+def test_transient_results_are_not_cached() -> None:
+    regex = KeywordStage("regex", "never", "Error")
+    flaky = KeywordStage("llm", "lead", "Workflow Error", transient=True)
+    cascade = Cascade([regex, flaky], cache=ResultCache(10))
+    cascade.classify(["s"], ["lead 1"])
+    cascade.classify(["s"], ["lead 2"])
+    assert len(flaky.batches) == 2
+
+
+def test_cache_is_bounded_lru() -> None:
+    cache = ResultCache(2)
+    p = Prediction("Error", "bert", 0.9, "m")
+    cache.put("a", p)
+    cache.put("b", p)
+    assert cache.get("a") == p
+    cache.put("c", p)
+    assert cache.get("b") is None and cache.get("a") == p and cache.get("c") == p
+    assert len(cache) == 2
