@@ -217,7 +217,7 @@ class LlmClassifier:
             return [_unresolved(REASON_DISABLED, transient=False)] * len(records)
         deadline = time.monotonic() + self._budget_s
         chunks = [records[i : i + self._batch_size] for i in range(0, len(records), self._batch_size)]
-        futures = [self._pool.submit(self._classify_chunk, chunk) for chunk in chunks]
+        futures = [self._pool.submit(self._classify_chunk, chunk, deadline) for chunk in chunks]
         done, _ = wait(futures, timeout=max(0.0, deadline - time.monotonic()))
         predictions: list[Prediction] = []
         late = 0
@@ -249,7 +249,9 @@ class LlmClassifier:
     ) -> None:
         self.close()
 
-    def _classify_chunk(self, chunk: Sequence[LogRecord]) -> list[Prediction]:
+    def _classify_chunk(self, chunk: Sequence[LogRecord], deadline: float) -> list[Prediction]:
+        if time.monotonic() >= deadline:  # started in the instant between the wait and cancel()
+            return [_unresolved(REASON_BUDGET_EXHAUSTED)] * len(chunk)
         if not self._breaker.allow():
             return [_unresolved(REASON_CIRCUIT_OPEN)] * len(chunk)
         ids = [str(number) for number in range(1, len(chunk) + 1)]

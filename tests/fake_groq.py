@@ -93,6 +93,9 @@ class FakeGroq:
 
     port: int = 0
     requests: list[RecordedRequest] = field(default_factory=list)
+    max_in_flight: int = 0
+    """The most requests the server was handling at the same time."""
+    _in_flight: int = 0
     _default: Behaviour = field(default_factory=lambda: Behaviour("rules"))
     _script: deque[Behaviour] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -128,7 +131,13 @@ class FakeGroq:
     def _next(self, recorded: RecordedRequest) -> Behaviour:
         with self._lock:
             self.requests.append(recorded)
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
             return self._script.popleft() if self._script else self._default
+
+    def _done(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
 
     def build_app(self) -> FastAPI:
         app = FastAPI()
@@ -137,26 +146,32 @@ class FakeGroq:
         async def chat_completions(request: Request) -> JSONResponse:
             body = await request.json()
             behaviour = self._next(RecordedRequest(request.url.path, dict(request.headers), body))
-            if behaviour.kind == "status":
-                headers = {"retry-after": behaviour.retry_after} if behaviour.retry_after else {}
-                error = {"error": {"message": f"fake failure {behaviour.status}", "type": "fake_error"}}
-                return JSONResponse(error, status_code=behaviour.status, headers=headers)
-            if behaviour.kind == "hang":
-                # Wakes up early when the server stops, so teardown does not wait for a hang.
-                until = time.monotonic() + behaviour.seconds
-                while time.monotonic() < until and not self._stopping.is_set():
-                    await asyncio.sleep(HANG_POLL_S)
-            logs = RecordedRequest(CHAT_PATH, {}, body).logs
-            if behaviour.kind == "malformed":
-                content = MALFORMED_CONTENT
-            elif behaviour.kind == "word":
-                content = json.dumps({log["id"]: behaviour.word for log in logs})
-            else:
-                answers = [(log["id"], label_by_keyword(log["message"])) for log in logs if log["id"] not in behaviour.drop_ids]
-                content = json.dumps(dict(reversed(answers) if behaviour.shuffle else answers))
-            return JSONResponse(_completion(body["model"], content))
+            try:
+                return await self._answer(behaviour, body)
+            finally:
+                self._done()
 
         return app
+
+    async def _answer(self, behaviour: Behaviour, body: dict[str, Any]) -> JSONResponse:
+        if behaviour.kind == "status":
+            headers = {"retry-after": behaviour.retry_after} if behaviour.retry_after else {}
+            error = {"error": {"message": f"fake failure {behaviour.status}", "type": "fake_error"}}
+            return JSONResponse(error, status_code=behaviour.status, headers=headers)
+        if behaviour.kind == "hang":
+            # Wakes up early when the server stops, so teardown does not wait for a hang.
+            until = time.monotonic() + behaviour.seconds
+            while time.monotonic() < until and not self._stopping.is_set():
+                await asyncio.sleep(HANG_POLL_S)
+        logs = RecordedRequest(CHAT_PATH, {}, body).logs
+        if behaviour.kind == "malformed":
+            content = MALFORMED_CONTENT
+        elif behaviour.kind == "word":
+            content = json.dumps({log["id"]: behaviour.word for log in logs})
+        else:
+            answers = [(log["id"], label_by_keyword(log["message"])) for log in logs if log["id"] not in behaviour.drop_ids]
+            content = json.dumps(dict(reversed(answers) if behaviour.shuffle else answers))
+        return JSONResponse(_completion(body["model"], content))
 
 
 def _completion(model: str, content: str) -> dict[str, Any]:

@@ -117,6 +117,22 @@ def test_logs_are_split_into_batches_of_llm_batch_size(fake_groq: FakeGroq, make
     assert all([log["id"] for log in r.logs] == ["1", "2"][: len(r.logs)] for r in fake_groq.requests)
 
 
+def test_requests_run_concurrently_up_to_llm_concurrency(fake_groq: FakeGroq, make_llm: Any) -> None:
+    fake_groq.hang(0.4)  # every request takes 0.4 s, then is answered by rules
+    records = RECORDS + RECORDS[:1] + [LogRecord("X", "Kernel panic - not syncing")]
+    started = time.monotonic()
+
+    predictions = make_llm(fake_groq.base_url, llm_batch_size=1, llm_concurrency=2).classify_batch(records)
+
+    elapsed = time.monotonic() - started
+    assert [p.label for p in predictions] == [
+        "Workflow Error", "Deprecation Warning", "Security Alert", "Workflow Error", "Critical Error"
+    ]
+    assert len(fake_groq.requests) == 5
+    assert fake_groq.max_in_flight == 2
+    assert 1.2 <= elapsed < 2.0  # three rounds of two, not five in a row (2.0 s) nor all at once (0.4 s)
+
+
 def test_empty_batch_sends_nothing(fake_groq: FakeGroq, make_llm: Any) -> None:
     assert make_llm(fake_groq.base_url).classify_batch([]) == []
     assert fake_groq.requests == []
@@ -259,7 +275,9 @@ def test_no_key_disables_the_stage_without_any_request(fake_groq: FakeGroq, make
     assert fake_groq.requests == []
 
 
-def test_circuit_opens_after_consecutive_failures_and_stops_sending(fake_groq: FakeGroq, make_llm: Any) -> None:
+def test_circuit_opens_after_consecutive_failures_and_stops_sending(
+    fake_groq: FakeGroq, make_llm: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     fake_groq.fail_with(500)
     llm = make_llm(fake_groq.base_url, llm_batch_size=1, llm_concurrency=1, llm_breaker_failures=2)
 
@@ -267,6 +285,7 @@ def test_circuit_opens_after_consecutive_failures_and_stops_sending(fake_groq: F
 
     assert predictions == [unresolved("llm error: InternalServerError 500")] * 2 + [unresolved("llm circuit open")] * 2
     assert len(fake_groq.requests) == 2
+    assert "llm circuit opened after 2 consecutive failures; cooling down 30.0 s" in caplog.text
     assert llm.status()["circuit"]["state"] == "open"
     assert llm.status()["circuit"]["consecutive_failures"] == 2
 
@@ -318,6 +337,7 @@ def test_status_reports_model_and_circuit_but_never_the_key(fake_groq: FakeGroq,
         "circuit": {"state": "closed", "consecutive_failures": 0, "retry_in_s": 0.0},
     }
     assert TEST_KEY not in repr(llm.status())
+    assert fake_groq.requests == []  # building the client sends nothing
 
 
 def test_fake_server_labels_by_content() -> None:
