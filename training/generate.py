@@ -1,0 +1,258 @@
+"""Seeded synthetic training data for the log classifier.
+
+    python -m training.generate --output data.csv [--seed 42] [--rows-per-template 40]
+
+writes a CSV with the columns ``source, log_message, target_label, shape``. ``shape`` is a
+stable id of the template a row came from ("ops-0042" for ``training.templates_ops``,
+"fail-0013" for ``training.templates_failures``), for a validation split by message shape.
+The same seed always gives a byte-identical file.
+
+Template syntax (one log message per template, no line breaks):
+
+- ``{name}``  a placeholder, filled by ``training.fakers.FAKERS[name]`` with a fresh value at
+  every occurrence;
+- ``[a|b|c]`` inline alternatives, one picked at random per row; an alternative may be empty
+  (``[ |]``-style optional text) and may contain placeholders, but no nested brackets;
+- ``[[`` and ``]]`` a literal ``[`` and ``]``, e.g. ``sshd[[{pid}]]: ...``;
+- ``{{`` and ``}}`` a literal ``{`` and ``}``, e.g. for JSON-looking messages.
+
+Each template is a ``(category, system, template)`` tuple. ``system`` picks the ``source``
+value and the line-header formats (``training.headers.SYSTEMS``); about half the rows get such
+a header, the rest stay bare message content, as in structured public log data sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from labels import (
+    CATEGORIES,
+    CRITICAL_ERROR,
+    DEPRECATION_WARNING,
+    ERROR,
+    HTTP_STATUS,
+    RESOURCE_USAGE,
+    SECURITY_ALERT,
+    SYSTEM_NOTIFICATION,
+    USER_ACTION,
+    WORKFLOW_ERROR,
+)
+from training import headers
+from training.fakers import FAKERS
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SEED = 42
+DEFAULT_ROWS_PER_TEMPLATE = 40
+HEADER_SHARE = 0.5
+"""Share of rows wrapped in a line header of their system's format."""
+TRAILING_SPACE_SHARE = 0.04
+CASE_NOISE_SHARE = 0.05
+COLUMNS = ("source", "log_message", "target_label", "shape")
+
+# Severity of the line header per category: weights over headers.LEVELS.
+LEVEL_WEIGHTS: dict[str, dict[str, float]] = {
+    HTTP_STATUS: {"info": 1.0},
+    RESOURCE_USAGE: {"info": 0.65, "warn": 0.35},
+    SYSTEM_NOTIFICATION: {"info": 1.0},
+    USER_ACTION: {"info": 1.0},
+    DEPRECATION_WARNING: {"warn": 1.0},
+    CRITICAL_ERROR: {"crit": 0.6, "error": 0.4},
+    ERROR: {"error": 0.9, "warn": 0.1},
+    SECURITY_ALERT: {"warn": 0.6, "error": 0.3, "crit": 0.1},
+    WORKFLOW_ERROR: {"error": 0.7, "warn": 0.3},
+}
+
+Template = tuple[str, str, str]
+
+
+class TemplateError(ValueError):
+    """A template does not follow the template syntax or names an unknown placeholder."""
+
+
+# --- template syntax -----------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\[\[|\]\]|\{\{|\}\}|\[([^\[\]]*)\]|\{(\w+)\}|([^\[\]{}]+)|(.)", re.DOTALL)
+
+# A compiled template is a list of parts: str (literal), ("ph", name) or ("alt", [[parts], ...]).
+Part = str | tuple[str, object]
+
+
+def _compile_plain(text: str, template: str) -> list[Part]:
+    """Compile text without alternatives (an alternative's body)."""
+    parts: list[Part] = []
+    for m in re.finditer(r"\{\{|\}\}|\{(\w+)\}|([^{}]+)|(.)", text):
+        if m.group(0) in ("{{", "}}"):
+            parts.append(m.group(0)[0])
+        elif m.group(1) is not None:
+            if m.group(1) not in FAKERS:
+                raise TemplateError(f"unknown placeholder {{{m.group(1)}}} in template {template!r}")
+            parts.append(("ph", m.group(1)))
+        elif m.group(2) is not None:
+            parts.append(m.group(2))
+        else:
+            raise TemplateError(f"stray {m.group(3)!r} in template {template!r} (write {{{{ or }}}} for a literal brace)")
+    return parts
+
+
+def compile_template(template: str) -> list[Part]:
+    """Parse ``template`` into parts; raises ``TemplateError`` on bad syntax or placeholders."""
+    if "\n" in template or "\r" in template:
+        raise TemplateError(f"line break in template {template!r}")
+    parts: list[Part] = []
+    for m in _TOKEN.finditer(template):
+        tok = m.group(0)
+        if tok in ("[[", "]]", "{{", "}}"):
+            parts.append(tok[0])
+        elif m.group(1) is not None:
+            options = m.group(1).split("|")
+            parts.append(("alt", [_compile_plain(o, template) for o in options]))
+        elif m.group(2) is not None:
+            if m.group(2) not in FAKERS:
+                raise TemplateError(f"unknown placeholder {{{m.group(2)}}} in template {template!r}")
+            parts.append(("ph", m.group(2)))
+        elif m.group(3) is not None:
+            parts.append(tok)
+        else:
+            raise TemplateError(
+                f"stray {tok!r} in template {template!r} (write [[ ]] or {{{{ }}}} for literal brackets/braces)"
+            )
+    return parts
+
+
+def _render_parts(parts: Sequence[Part], rng: random.Random, out: list[str]) -> None:
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif part[0] == "ph":
+            out.append(FAKERS[part[1]](rng))  # type: ignore[index]
+        else:
+            _render_parts(rng.choice(part[1]), rng, out)  # type: ignore[arg-type]
+
+
+def render(template: str | list[Part], rng: random.Random) -> str:
+    """One message from ``template`` (a string or a compiled template)."""
+    parts = compile_template(template) if isinstance(template, str) else template
+    out: list[str] = []
+    _render_parts(parts, rng, out)
+    return "".join(out)
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A template with its stable id."""
+
+    shape: str
+    category: str
+    system: str
+    template: str
+
+
+def load_shapes() -> list[Shape]:
+    """All templates, ops and failures, with their shape ids."""
+    from training.templates_failures import TEMPLATES as FAILURE_TEMPLATES
+    from training.templates_ops import TEMPLATES as OPS_TEMPLATES
+
+    shapes = [Shape(f"ops-{i:04d}", *t) for i, t in enumerate(OPS_TEMPLATES)]
+    shapes += [Shape(f"fail-{i:04d}", *t) for i, t in enumerate(FAILURE_TEMPLATES)]
+    return shapes
+
+
+_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
+
+
+def _case_noise(rng: random.Random, message: str) -> str:
+    words = list(_WORD.finditer(message))
+    if not words:
+        return message
+    m = rng.choice(words)
+    w = m.group(0)
+    new = rng.choice([w.upper(), w.lower(), w.capitalize()])
+    return message[: m.start()] + new + message[m.end():]
+
+
+def _row(rng: random.Random, shape: Shape, compiled: list[Part]) -> tuple[str, str]:
+    message = render(compiled, rng)
+    if rng.random() < CASE_NOISE_SHARE:
+        message = _case_noise(rng, message)
+    if rng.random() < HEADER_SHARE:
+        weights = LEVEL_WEIGHTS.get(shape.category, {"info": 1.0})
+        level = rng.choices(list(weights), weights=list(weights.values()))[0]
+        message = headers.wrap(rng, shape.system, level, message, access_line=shape.category == HTTP_STATUS)
+    if rng.random() < TRAILING_SPACE_SHARE:
+        message += rng.choice([" ", "  ", "\t"])
+    source = rng.choice(headers.profile_for(shape.system).sources)
+    return source, message
+
+
+def generate_rows(shapes: Sequence[Shape], seed: int, rows_per_template: int) -> pd.DataFrame:
+    """Rows for the given ``shapes``; each shape draws from its own seeded stream.
+
+    Seeding per shape keeps a shape's rows the same when other templates are added or removed.
+    Exact duplicate messages are dropped (first one kept).
+    """
+    if rows_per_template < 1:
+        raise ValueError(f"rows_per_template must be >= 1, got {rows_per_template}")
+    records: list[tuple[str, str, str, str]] = []
+    for shape in shapes:
+        if shape.category not in CATEGORIES:
+            raise TemplateError(f"{shape.shape}: unknown category {shape.category!r}; use a name from labels.py")
+        compiled = compile_template(shape.template)
+        rng = random.Random(f"{seed}/{shape.shape}")
+        for _ in range(rows_per_template):
+            source, message = _row(rng, shape, compiled)
+            records.append((source, message, shape.category, shape.shape))
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    before = len(frame)
+    frame = frame.drop_duplicates(subset="log_message", keep="first").reset_index(drop=True)
+    if len(frame) < before:
+        logger.info("dropped %d duplicate messages", before - len(frame))
+    return frame
+
+
+def generate(seed: int = DEFAULT_SEED, rows_per_template: int = DEFAULT_ROWS_PER_TEMPLATE) -> pd.DataFrame:
+    """The training frame (columns ``source, log_message, target_label, shape``) for ``seed``."""
+    return generate_rows(load_shapes(), seed, rows_per_template)
+
+
+def write_csv(frame: pd.DataFrame, output: Path) -> None:
+    """Write ``frame`` the one way that keeps the file byte-identical for a seed."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(output, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def summary(frame: pd.DataFrame) -> str:
+    """One line: rows, systems, shapes, rows per category."""
+    per_category = ", ".join(f"{c}={n}" for c, n in frame["target_label"].value_counts().sort_index().items())
+    return (f"{len(frame)} rows, {frame['source'].nunique()} sources, {frame['shape'].nunique()} shapes; "
+            f"rows per category: {per_category}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.generate", description=__doc__.split("\n")[0])
+    parser.add_argument("--output", required=True, type=Path, help="CSV file to write")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--rows-per-template", type=int, default=DEFAULT_ROWS_PER_TEMPLATE,
+                        help=f"rows generated per template (default {DEFAULT_ROWS_PER_TEMPLATE})")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    frame = generate(args.seed, args.rows_per_template)
+    write_csv(frame, args.output)
+    logger.info("wrote %s", args.output)
+    print(summary(frame))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
