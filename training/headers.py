@@ -265,6 +265,7 @@ SYSTEMS: dict[str, SystemProfile] = {
     "samba": _profile(("Samba", "Linux"), _SYSLOG, "smbd nmbd"),
     "nvidia": _profile(("NVIDIA", "GPU"), "syslog plain", "nvidia-smi dcgm"),
     "ansible": _profile(("Ansible", "CI"), "plain", "ansible-playbook"),
+    "terraform": _profile(("Terraform", "CI"), "plain plain_bracket", "terraform"),
 }
 
 _GENERIC_PROFILE_STYLES = ("log4j", "pylog", "json", "logfmt", "plain_bracket", "syslog")
