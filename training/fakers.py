@@ -626,4 +626,11 @@ def isots(rng: random.Random) -> str:
     return d.strftime("%Y-%m-%dT%H:%M:%S.") + frac + "Z"
 
 
-FAKERS.update({"clfts": clfts, "isots": isots})
+def mount(rng: random.Random) -> str:
+    """A mount point or data directory (where {path} would be a file)."""
+    return rng.choice(["/", "/var", "/data", "/home", "/var/lib/docker", f"/mnt/data{rng.randint(1, 8)}", "/var/log", "/opt",
+                       "/srv", "/boot", "/tmp", f"/hadoop/hdfs/data{rng.randint(1, 12)}", "/var/lib/elasticsearch",
+                       "/var/lib/kafka/data", "/var/lib/mysql", "/var/lib/postgresql", f"/scratch{rng.randint(1, 4)}", "/export/home"])
+
+
+FAKERS.update({"clfts": clfts, "isots": isots, "mount": mount})
