@@ -66,6 +66,8 @@ SYSTEMS: dict[str, SystemProfile] = {
     "logrotate": _profile("Linux", _SYSLOG, "logrotate"),
     "packages": _profile("Linux", _SYSLOG + " plain", "apt unattended-upgrade yum dnf packagekitd"),
     "sudo": _profile("Linux", _SYSLOG, "sudo"),
+    "useradd": _profile("Linux", _SYSLOG, "useradd"),
+    "passwd": _profile("Linux", _SYSLOG, "passwd"),
     "auditd": _profile("Linux", _SYSLOG, "auditd audispd"),
     "postfix": _profile(("Postfix", "Linux"), _SYSLOG, "postfix/smtpd postfix/qmgr postfix/cleanup"),
     "vsftpd": _profile(("vsftpd", "Linux"), _SYSLOG, "vsftpd"),
@@ -162,7 +164,7 @@ SYSTEMS: dict[str, SystemProfile] = {
     "macos": _profile(("Mac", "macOS"), "syslog syslog macos_unified", "kernel loginwindow configd mDNSResponder com.apple.xpc.launchd "
                       "sharingd softwareupdated backupd WindowServer Finder"),
     "android": _profile("Android", "logcat logcat", "android",
-                        "ActivityManager PowerManagerService WindowManager PackageManager NetworkController ConnectivityService "
+                        "ActivityManager ActivityManager PowerManagerService WindowManager PackageManager NetworkController ConnectivityService "
                         "dalvikvm art InputMethodManagerService StatusBar"),
     "healthapp": _profile("HealthApp", "healthapp", "healthapp", "Step_LSC Step_StandReportReceiver Step_SPUtils Step_ExtSDM HiH_HiHealthDataInsertStore"),
     # --- applications ---
