@@ -1,4 +1,5 @@
-"""The HTTP API: `POST /classify/` (CSV in, CSV out), `GET /health`, Swagger UI at `/docs`.
+"""The HTTP API: `POST /classify/` (CSV in, CSV out), `POST /classify/json`, `GET /health`,
+`GET /metrics` (Prometheus), the web page at `/`, Swagger UI at `/docs`.
 
 Run with `make run`, or `uvicorn server:create_app --factory`.
 """
@@ -18,14 +19,18 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import APIKeyHeader
 
 import csv_io
+from api_models import ClassifiedLine, ClassifyJsonRequest, ClassifyJsonResponse
+from classified_csv import EXPLAIN_COLUMNS, OUTPUT_COLUMN, iter_classified_csv
 from classifier import LoadedClassifier, load_classifier
 from errors import InputError, PayloadTooLarge
+from logging_setup import RequestIdMiddleware, configure_logging
+from metrics import Metrics, install_metrics
 from settings import Settings, get_settings
+from web import install_web
 
 log = logging.getLogger(__name__)
 
-OUTPUT_COLUMN = "target_label"
-EXPLAIN_COLUMNS = ("classified_by", "confidence", "reason")
+__all__ = ["EXPLAIN_COLUMNS", "OUTPUT_COLUMN", "create_app"]
 _ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     400: {"description": "The upload is not a usable CSV; `detail` says what to fix."},
     401: {"description": "API_KEYS is set and X-API-Key is missing or wrong."},
@@ -43,6 +48,7 @@ _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app from settings; the models are loaded in the lifespan, once."""
     settings = settings or get_settings()
+    configure_logging(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,7 +61,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=(
             "Sorts log lines into nine categories with a cascade: regex rules, sentence embeddings + "
             "logistic regression, then an LLM (Groq) for what the first two cannot place. "
-            "Upload a CSV with `source` and `log_message` columns; other columns come back unchanged."
+            "Upload a CSV with `source` and `log_message` columns to `POST /classify/` (other columns come "
+            "back unchanged), or send up to MAX_JSON_LOGS lines as JSON to `POST /classify/json`. "
+            "A web page for uploading a CSV is at `/`; Prometheus metrics at `/metrics`. "
+            "Every response carries an `X-Request-ID` header (yours, if you sent a sane one) that also "
+            "appears in the server's log lines."
         ),
         lifespan=lifespan,
     )
@@ -65,6 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], allow_headers=["*"]
         )
     _install_error_handlers(app, settings)
+    metrics = install_metrics(app)
+    install_web(app)
+    # Added last, so outermost: every log line of a request, and every response, carries its id.
+    app.add_middleware(RequestIdMiddleware)
 
     def require_api_key(key: Annotated[str | None, Depends(_api_key_header)]) -> None:
         if not settings.api_keys:
@@ -103,38 +117,71 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         layout = csv_io.check_layout(file.file)
         log.info("classifying %s: %d rows", file.filename, layout.rows)
         return StreamingResponse(
-            _classified_csv(classifier, file, layout, explain=explain, settings=settings),
+            _classified_csv(classifier, file, layout, explain=explain, settings=settings, metrics=metrics),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{_output_name(file.filename)}"'},
         )
 
+    _add_json_route(app, settings, metrics, require_api_key)
     return app
 
 
+def _add_json_route(app: FastAPI, settings: Settings, metrics: Metrics, require_api_key: object) -> None:
+    """`POST /classify/json`: a JSON list of lines in, one result per line out, same order."""
+
+    @app.post(
+        "/classify/json",
+        summary="Classify log lines sent as JSON",
+        description=(
+            "Send `{\"logs\": [{\"source\": ..., \"log_message\": ...}, ...]}`; get one result per line, "
+            f"in the same order. At most MAX_JSON_LOGS lines per request (now {settings.max_json_logs}); "
+            "more is a 413 — split the list or upload a CSV to `POST /classify/`. "
+            "An empty list is valid and returns an empty `results` list."
+        ),
+        tags=["classify"],
+        dependencies=[Depends(require_api_key)],  # type: ignore[arg-type]
+        response_model=ClassifyJsonResponse,
+        responses={
+            400: {"description": "The body is not the documented JSON; `detail` says which field is wrong."},
+            401: _ERROR_RESPONSES[401],
+            413: {"description": "More than MAX_JSON_LOGS lines, or a body larger than MAX_UPLOAD_MB."},
+        },
+    )
+    def classify_json(classifier: Classifier, body: ClassifyJsonRequest) -> ClassifyJsonResponse:
+        # A sync route: FastAPI runs it in the thread pool, so the cascade never blocks the event loop.
+        if len(body.logs) > settings.max_json_logs:
+            raise PayloadTooLarge(
+                f"{len(body.logs)} logs in one request; the limit is {settings.max_json_logs} (MAX_JSON_LOGS): "
+                "split the list, or upload a CSV to POST /classify/"
+            )
+        predictions = classifier.cascade.classify(
+            [line.source for line in body.logs], [line.log_message for line in body.logs]
+        )
+        metrics.observe_predictions(predictions)
+        log.info("classified %d JSON logs", len(predictions))
+        return ClassifyJsonResponse(results=[ClassifiedLine.from_prediction(p) for p in predictions])
+
+
 def _classified_csv(
-    classifier: LoadedClassifier, file: UploadFile, layout: csv_io.CsvLayout, *, explain: bool, settings: Settings
+    classifier: LoadedClassifier,
+    file: UploadFile,
+    layout: csv_io.CsvLayout,
+    *,
+    explain: bool,
+    settings: Settings,
+    metrics: Metrics,
 ) -> Iterator[str]:
     """Header, then each chunk classified and rendered: memory follows the chunk, not the file."""
-    added = (OUTPUT_COLUMN, *EXPLAIN_COLUMNS) if explain else (OUTPUT_COLUMN,)
-    header = list(layout.header)
-    # A column the answer adds that the input already has (e.g. a labelled file) is overwritten in place.
-    positions = []
-    for name in added:
-        if name not in header:
-            header.append(name)
-        positions.append(header.index(name))
-    yield csv_io.render([header], neutralise_formulas=settings.neutralise_formulas)
-    width = len(header)
-    source_at, message_at = layout.source_index, layout.message_index
     try:
-        for chunk in csv_io.iter_chunks(file.file, layout, settings.csv_chunk_rows):
-            predictions = classifier.cascade.classify([row[source_at] for row in chunk], [row[message_at] for row in chunk])
-            for row, prediction in zip(chunk, predictions):
-                row.extend([""] * (width - len(row)))
-                values = (prediction.label, prediction.stage, f"{prediction.confidence:.4f}", prediction.reason)
-                for position, value in zip(positions, values):
-                    row[position] = value
-            yield csv_io.render(chunk, neutralise_formulas=settings.neutralise_formulas)
+        yield from iter_classified_csv(
+            classifier.cascade.classify,
+            file.file,
+            layout,
+            explain=explain,
+            chunk_rows=settings.csv_chunk_rows,
+            neutralise_formulas=settings.neutralise_formulas,
+            observe=metrics.observe_predictions,
+        )
     finally:
         file.file.close()
 
@@ -158,7 +205,7 @@ def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
         for error in exc.errors():
             where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
             problems.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
-        hint = " (upload the CSV as the multipart form field 'file')" if request.url.path.startswith("/classify") else ""
+        hint = " (upload the CSV as the multipart form field 'file')" if request.url.path == "/classify/" else ""
         return JSONResponse({"detail": "; ".join(problems) + hint}, status_code=400)
 
     @app.middleware("http")

@@ -1,0 +1,68 @@
+"""Request and response bodies of `POST /classify/json` (with the examples shown in `/docs`)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from prediction import Prediction, Stage
+
+_REQUEST_EXAMPLE = {
+    "logs": [
+        {"source": "sshd", "log_message": "Failed password for invalid user admin from 198.51.100.7 port 50122 ssh2"},
+        {"source": "backup", "log_message": "Nightly backup of volume vol-19 completed successfully"},
+        {"source": "LegacyCRM", "log_message": "Escalation rule for ticket 8812 failed: no on-call manager assigned"},
+    ]
+}
+_RESPONSE_EXAMPLE = {
+    "results": [
+        {"target_label": "Security Alert", "classified_by": "regex", "confidence": 1.0,
+         "reason": "rule:sshd-failed-password"},
+        {"target_label": "System Notification", "classified_by": "bert", "confidence": 0.9312,
+         "reason": "model:2025-06-01"},
+        {"target_label": "Workflow Error", "classified_by": "llm", "confidence": 0.8,
+         "reason": "llm:llama-3.3-70b-versatile"},
+    ]
+}
+
+
+class LogLine(BaseModel):
+    """One log line: where it came from and its text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(description="The system that wrote the line; some sources are routed straight to the LLM")
+    log_message: str = Field(description="The log line; an empty one comes back Unclassified")
+
+
+class ClassifyJsonRequest(BaseModel):
+    """Log lines to classify; at most MAX_JSON_LOGS of them."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_REQUEST_EXAMPLE]})
+
+    logs: list[LogLine] = Field(description="The lines, in any order; the results come back in the same order")
+
+
+class ClassifiedLine(BaseModel):
+    """What the cascade decided about one line."""
+
+    target_label: str = Field(description="One of the nine categories, or Unclassified")
+    classified_by: Stage = Field(description="The stage that decided: regex, bert, llm, or none")
+    confidence: float = Field(ge=0.0, le=1.0, description="The deciding stage's confidence, 0..1")
+    reason: str = Field(description="Rule name, model version, LLM model, or why nothing could decide")
+
+    @classmethod
+    def from_prediction(cls, prediction: Prediction) -> ClassifiedLine:
+        return cls(
+            target_label=prediction.label,
+            classified_by=prediction.stage,
+            confidence=round(prediction.confidence, 4),
+            reason=prediction.reason,
+        )
+
+
+class ClassifyJsonResponse(BaseModel):
+    """One result per input line, in input order."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_RESPONSE_EXAMPLE]})
+
+    results: list[ClassifiedLine]

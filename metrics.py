@@ -1,0 +1,169 @@
+"""Prometheus metrics for one app: `GET /metrics` in the text exposition format.
+
+Each app gets its own ``CollectorRegistry`` (never the process-global one), so several apps in one
+process (tests) do not clash. What is counted:
+
+- rows classified, by stage and category (every endpoint that classifies);
+- request latency per endpoint (the route template, never the raw path: bounded label values);
+- LLM outcomes, derived from the predictions: stage "llm" = answered; a reason starting with
+  "llm error" / "llm budget" / "llm circuit" = failed (the row came back Unclassified). Rows are
+  counted, not HTTP calls: a row the cache answered with an earlier LLM answer counts as answered;
+- result-cache hits and misses, read from the cascade's cache at scrape time.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Iterable, Sequence
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from prediction import Prediction
+
+NAMESPACE = "log_classifier"
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
+UNMATCHED_ENDPOINT = "unmatched"
+LLM_FAILURE_KINDS = {"llm error": "error", "llm budget": "budget", "llm circuit": "circuit"}
+
+
+class Metrics:
+    """The app's metrics and their registry."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.rows = Counter(
+            "rows_classified", "Log rows classified, by the stage that decided and the category",
+            ["stage", "category"], namespace=NAMESPACE, registry=self.registry,
+        )
+        self.latency = Histogram(
+            "request_duration_seconds", "Time from request to the last byte of the response, per endpoint",
+            ["method", "endpoint"], namespace=NAMESPACE, buckets=LATENCY_BUCKETS, registry=self.registry,
+        )
+        self.requests = Counter(
+            "requests", "HTTP requests, per endpoint and status code",
+            ["method", "endpoint", "status"], namespace=NAMESPACE, registry=self.registry,
+        )
+        self.llm_answered = Counter(
+            "llm_answered_rows", "Rows whose answer came from the LLM stage (cached LLM answers included)",
+            namespace=NAMESPACE, registry=self.registry,
+        )
+        self.llm_failed = Counter(
+            "llm_failed_rows", "Rows the LLM stage could not answer: error, budget exhausted or circuit open",
+            ["kind"], namespace=NAMESPACE, registry=self.registry,
+        )
+
+    def observe_predictions(self, predictions: Sequence[Prediction]) -> None:
+        """Count a batch of predictions (by stage/category, and LLM outcomes)."""
+        counts: dict[tuple[str, str], int] = {}
+        answered = 0
+        failed: dict[str, int] = {}
+        for prediction in predictions:
+            key = (prediction.stage, prediction.label)
+            counts[key] = counts.get(key, 0) + 1
+            if prediction.stage == "llm":
+                answered += 1
+            else:
+                for prefix, kind in LLM_FAILURE_KINDS.items():
+                    if prediction.reason.startswith(prefix):
+                        failed[kind] = failed.get(kind, 0) + 1
+                        break
+        for (stage, category), count in counts.items():
+            self.rows.labels(stage=stage, category=category).inc(count)
+        if answered:
+            self.llm_answered.inc(answered)
+        for kind, count in failed.items():
+            self.llm_failed.labels(kind=kind).inc(count)
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class CacheCollector(Collector):
+    """Reads the cascade's result-cache counters at scrape time (nothing before the model is loaded)."""
+
+    def __init__(self, cache_stats: Callable[[], dict[str, Any] | None]) -> None:
+        self._cache_stats = cache_stats
+
+    def collect(self) -> Iterable[CounterMetricFamily | GaugeMetricFamily]:
+        stats = self._cache_stats()
+        if stats is None:
+            return
+        yield CounterMetricFamily(f"{NAMESPACE}_cache_hits", "Message shapes answered from the result cache",
+                                  value=stats["hits"])
+        yield CounterMetricFamily(f"{NAMESPACE}_cache_misses", "Message shapes not in the result cache",
+                                  value=stats["misses"])
+        yield GaugeMetricFamily(f"{NAMESPACE}_cache_entries", "Message shapes held in the result cache",
+                                value=stats["size"])
+
+
+class LatencyMiddleware:
+    """Pure ASGI: times each HTTP request to its last body byte (streamed CSVs included)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def timed_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, timed_send)
+        finally:
+            endpoint = _endpoint(scope)
+            self.metrics.latency.labels(method=scope["method"], endpoint=endpoint).observe(
+                time.perf_counter() - started
+            )
+            self.metrics.requests.labels(method=scope["method"], endpoint=endpoint, status=str(status)).inc()
+
+
+def _endpoint(scope: Scope) -> str:
+    # The router writes the matched route into the (shared) scope; its template bounds the label values.
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if isinstance(path, str) and path:
+        return path
+    # A mounted app (the static files) leaves no route, but the mount sets its prefix as root_path.
+    mounted = scope.get("root_path")
+    return mounted if isinstance(mounted, str) and mounted else UNMATCHED_ENDPOINT
+
+
+def install_metrics(app: FastAPI) -> Metrics:
+    """Create the app's metrics, time every request, and add `GET /metrics`."""
+    metrics = Metrics()
+    metrics.registry.register(CacheCollector(lambda: _cache_stats(app)))
+    app.state.metrics = metrics
+    app.add_middleware(LatencyMiddleware, metrics=metrics)
+
+    @app.get(
+        "/metrics",
+        summary="Prometheus metrics",
+        description="Rows classified by stage and category, request latency per endpoint, LLM outcomes "
+        "and result-cache hits/misses, in the Prometheus text format.",
+        tags=["service"],
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
+    )
+    def prometheus_metrics(request: Request) -> Response:
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+    return metrics
+
+
+def _cache_stats(app: FastAPI) -> dict[str, Any] | None:
+    classifier = getattr(app.state, "classifier", None)
+    return None if classifier is None else classifier.cascade.cache.stats()

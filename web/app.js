@@ -1,0 +1,267 @@
+// The log classification page: upload a CSV, show the classified rows, filter, chart, download.
+// Plain browser JavaScript, no dependencies; data is put into the page with textContent only.
+"use strict";
+
+(function () {
+  const CATEGORIES = [
+    "HTTP Status", "Resource Usage", "Critical Error", "Error", "Security Alert",
+    "System Notification", "User Action", "Workflow Error", "Deprecation Warning", "Unclassified",
+  ];
+  const STAGES = ["regex", "bert", "llm", "none"];
+  const COLORS = {
+    "HTTP Status": "#2f6fde", "Resource Usage": "#19a187", "Critical Error": "#b3261e", "Error": "#e2702b",
+    "Security Alert": "#8e3fc9", "System Notification": "#4f9b3a", "User Action": "#d4a106",
+    "Workflow Error": "#c2418e", "Deprecation Warning": "#6d7789", "Unclassified": "#aab2bf",
+    regex: "#2f6fde", bert: "#19a187", llm: "#8e3fc9", none: "#aab2bf",
+  };
+  const MAX_TABLE_ROWS = 1000;
+  const SVG_NS = "http://www.w3.org/2000/svg";
+
+  const $ = (id) => document.getElementById(id);
+  const state = { header: [], rows: [], csvText: "", fileName: "logs_classified.csv", columns: {} };
+
+  // RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks.
+  function parseCsv(text) {
+    const rows = [];
+    let row = [];
+    let field = "";
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (quoted) {
+        if (ch === '"') {
+          if (text[i + 1] === '"') { field += '"'; i++; } else { quoted = false; }
+        } else {
+          field += ch;
+        }
+      } else if (ch === '"') {
+        quoted = true;
+      } else if (ch === ",") {
+        row.push(field); field = "";
+      } else if (ch === "\n" || ch === "\r") {
+        if (ch === "\r" && text[i + 1] === "\n") i++;
+        row.push(field); field = "";
+        rows.push(row); row = [];
+      } else {
+        field += ch;
+      }
+    }
+    if (field !== "" || row.length) { row.push(field); rows.push(row); }
+    return rows;
+  }
+
+  function countBy(rows, index) {
+    const counts = new Map();
+    for (const row of rows) counts.set(row[index], (counts.get(row[index]) || 0) + 1);
+    return counts;
+  }
+
+  function setStatus(text, progress) {
+    $("status-text").textContent = text;
+    const bar = $("upload-progress");
+    if (progress === null || progress === undefined) {
+      bar.hidden = true;
+    } else {
+      bar.hidden = false;
+      if (progress < 0) bar.removeAttribute("value"); else bar.value = progress;
+    }
+  }
+
+  function showError(message) {
+    const box = $("error");
+    box.textContent = message;
+    box.hidden = !message;
+  }
+
+  function fileNameFrom(disposition) {
+    const match = /filename="([^"]+)"/.exec(disposition || "");
+    return match ? match[1] : "logs_classified.csv";
+  }
+
+  function upload(event) {
+    event.preventDefault();
+    const file = $("file-input").files[0];
+    if (!file) { showError("Choose a CSV file first."); return; }
+    showError("");
+    const form = new FormData();
+    form.append("file", file, file.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/classify/?explain=true");
+    const key = $("api-key").value.trim();
+    if (key) xhr.setRequestHeader("X-API-Key", key);
+    xhr.upload.addEventListener("progress", (e) => {
+      if (e.lengthComputable) {
+        const percent = Math.round((e.loaded / e.total) * 100);
+        setStatus(`Uploading ${file.name}: ${percent}%`, percent);
+      }
+    });
+    xhr.upload.addEventListener("load", () => setStatus(`Classifying ${file.name}…`, -1));
+    xhr.addEventListener("load", () => {
+      $("upload-button").disabled = false;
+      if (xhr.status === 200) {
+        state.fileName = fileNameFrom(xhr.getResponseHeader("Content-Disposition"));
+        showResults(xhr.responseText);
+        setStatus(`Classified ${file.name}.`, null);
+      } else {
+        let detail = xhr.statusText || "request failed";
+        try { detail = JSON.parse(xhr.responseText).detail || detail; } catch (_) { /* not JSON */ }
+        setStatus("", null);
+        showError(`Error ${xhr.status}: ${detail}`);
+      }
+    });
+    xhr.addEventListener("error", () => {
+      $("upload-button").disabled = false;
+      setStatus("", null);
+      showError("The server could not be reached.");
+    });
+    $("upload-button").disabled = true;
+    setStatus(`Uploading ${file.name}: 0%`, 0);
+    xhr.send(form);
+  }
+
+  function showResults(text) {
+    const parsed = parseCsv(text);
+    state.csvText = text;
+    state.header = parsed[0] || [];
+    state.rows = parsed.slice(1);
+    state.columns = {
+      label: state.header.indexOf("target_label"),
+      stage: state.header.indexOf("classified_by"),
+    };
+    $("results").hidden = false;
+    $("row-count").textContent = `${state.rows.length} rows classified`;
+    const categories = countBy(state.rows, state.columns.label);
+    const stages = countBy(state.rows, state.columns.stage);
+    fillSelect($("category-filter"), orderedKeys(categories, CATEGORIES), categories);
+    fillSelect($("stage-filter"), orderedKeys(stages, STAGES), stages);
+    drawBarChart($("category-chart"), CATEGORIES.map((c) => [c, categories.get(c) || 0]), "category-filter");
+    drawBarChart($("stage-chart"), STAGES.map((s) => [s, stages.get(s) || 0]), "stage-filter");
+    renderHead();
+    renderRows();
+  }
+
+  function orderedKeys(counts, order) {
+    const known = order.filter((k) => counts.has(k));
+    const other = [...counts.keys()].filter((k) => !order.includes(k)).sort();
+    return known.concat(other);
+  }
+
+  function fillSelect(select, keys, counts) {
+    select.replaceChildren(new Option("All", ""));
+    for (const key of keys) select.append(new Option(`${key} (${counts.get(key)})`, key));
+  }
+
+  function drawBarChart(container, entries, filterId) {
+    const barHeight = 22, gap = 6, labelWidth = 150, countWidth = 44, width = 520;
+    const height = entries.length * (barHeight + gap);
+    const max = Math.max(1, ...entries.map(([, n]) => n));
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("role", "img");
+    entries.forEach(([name, count], i) => {
+      const y = i * (barHeight + gap);
+      const group = document.createElementNS(SVG_NS, "g");
+      group.setAttribute("class", "bar");
+      group.dataset.key = name;
+      group.dataset.count = String(count);
+      const label = document.createElementNS(SVG_NS, "text");
+      label.setAttribute("x", labelWidth - 8);
+      label.setAttribute("y", y + barHeight * 0.7);
+      label.setAttribute("text-anchor", "end");
+      label.textContent = name;
+      const rect = document.createElementNS(SVG_NS, "rect");
+      const barWidth = ((width - labelWidth - countWidth) * count) / max;
+      rect.setAttribute("x", labelWidth);
+      rect.setAttribute("y", y);
+      rect.setAttribute("height", barHeight);
+      rect.setAttribute("width", Math.max(count ? 2 : 0, barWidth));
+      rect.setAttribute("rx", 3);
+      rect.setAttribute("fill", COLORS[name] || "#6d7789");
+      const title = document.createElementNS(SVG_NS, "title");
+      title.textContent = `${name}: ${count}`;
+      rect.append(title);
+      const value = document.createElementNS(SVG_NS, "text");
+      value.setAttribute("x", labelWidth + barWidth + 6);
+      value.setAttribute("y", y + barHeight * 0.7);
+      value.textContent = String(count);
+      group.append(label, rect, value);
+      if (count) {
+        // Clicking a bar filters the table by it.
+        group.style.cursor = "pointer";
+        group.addEventListener("click", () => { $(filterId).value = name; renderRows(); });
+      }
+      svg.append(group);
+    });
+    container.replaceChildren(svg);
+  }
+
+  function renderHead() {
+    const tr = document.createElement("tr");
+    const number = document.createElement("th");
+    number.textContent = "#";
+    tr.append(number);
+    for (const name of state.header) {
+      const th = document.createElement("th");
+      th.textContent = name;
+      tr.append(th);
+    }
+    document.querySelector("#results-table thead").replaceChildren(tr);
+  }
+
+  function matchingRows() {
+    const category = $("category-filter").value;
+    const stage = $("stage-filter").value;
+    const needle = $("text-filter").value.trim().toLowerCase();
+    const out = [];
+    state.rows.forEach((row, index) => {
+      if (category && row[state.columns.label] !== category) return;
+      if (stage && row[state.columns.stage] !== stage) return;
+      if (needle && !row.some((cell) => cell.toLowerCase().includes(needle))) return;
+      out.push([index, row]);
+    });
+    return out;
+  }
+
+  function renderRows() {
+    const matches = matchingRows();
+    const body = document.createDocumentFragment();
+    for (const [index, row] of matches.slice(0, MAX_TABLE_ROWS)) {
+      const tr = document.createElement("tr");
+      const number = document.createElement("td");
+      number.textContent = String(index + 1);
+      tr.append(number);
+      row.forEach((cell, column) => {
+        const td = document.createElement("td");
+        td.textContent = cell;
+        if (column === state.columns.label) td.className = "label";
+        tr.append(td);
+      });
+      body.append(tr);
+    }
+    document.querySelector("#results-table tbody").replaceChildren(body);
+    $("match-count").textContent = `${matches.length} of ${state.rows.length} rows match`;
+    const note = $("truncated-note");
+    note.hidden = matches.length <= MAX_TABLE_ROWS;
+    note.textContent = `Showing the first ${MAX_TABLE_ROWS} matching rows; download the CSV for all of them.`;
+  }
+
+  function download() {
+    const blob = new Blob([state.csvText], { type: "text/csv;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = state.fileName;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("upload-form").addEventListener("submit", upload);
+    $("category-filter").addEventListener("change", renderRows);
+    $("stage-filter").addEventListener("change", renderRows);
+    $("text-filter").addEventListener("input", renderRows);
+    $("download-button").addEventListener("click", download);
+  });
+})();
