@@ -88,6 +88,14 @@ def check_layout(stream: BinaryIO) -> CsvLayout:
     """Read the whole upload once and check it: header, columns, field counts, encoding."""
     encoding = detect_encoding(stream)
     rows = iter_rows(stream, encoding)
+    try:
+        return _check_rows(rows, encoding)
+    finally:
+        # Closed here, not whenever it is garbage-collected (maybe after the stream is closed).
+        rows.close()
+
+
+def _check_rows(rows: Iterator[tuple[int, list[str]]], encoding: str) -> CsvLayout:
     first = next(rows, None)
     if first is None:
         raise InputError("the file is empty: upload a CSV with a header row and at least one log line")
