@@ -4,7 +4,8 @@ Rows are grouped by a key (source, masked message); each stage sees each pending
 only the keys the stages before it left unresolved; the result fans out to every row of the key.
 Results are kept in a bounded LRU cache across requests.
 
-Run as a script to classify a file from the shell: `python classifier.py INPUT.csv -o OUTPUT.csv`.
+Run as a script to classify a file from the shell: `python classifier.py INPUT.csv -o OUTPUT.csv [--explain]`
+(the command line itself is in cli.py).
 """
 
 from __future__ import annotations
@@ -180,3 +181,10 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
         max_message_chars=settings.max_message_chars,
     )
     return LoadedClassifier(cascade, stored.version, stored.metadata, llm)
+
+
+if __name__ == "__main__":
+    # `python classifier.py INPUT.csv ...` is the documented entry point; the CLI lives in cli.py.
+    from cli import main
+
+    raise SystemExit(main())
