@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TRAIN_DATA := build/training_logs.csv
 
-.PHONY: setup run test train bench clean
+.PHONY: setup run test e2e postman train bench clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,16 @@ run: setup
 
 test: setup
 	$(PY) -m pytest
+
+# The web page in a real headless Chromium (Debian's package; Playwright's own browser download is never used).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+e2e: setup
+	test -x /usr/bin/chromium || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	$(PY) -m pytest -m e2e
+
+# The Postman collection (resources/postman_collection.json) run by newman against a live server.
+postman: setup
+	scripts/newman.sh
 
 train: setup
 	mkdir -p build

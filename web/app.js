@@ -134,8 +134,8 @@
     const stages = countBy(state.rows, state.columns.stage);
     fillSelect($("category-filter"), orderedKeys(categories, CATEGORIES), categories);
     fillSelect($("stage-filter"), orderedKeys(stages, STAGES), stages);
-    drawBarChart($("category-chart"), CATEGORIES.map((c) => [c, categories.get(c) || 0]), "category-filter");
-    drawBarChart($("stage-chart"), STAGES.map((s) => [s, stages.get(s) || 0]), "stage-filter");
+    drawBarChart($("category-chart"), CATEGORIES.map((c) => [c, categories.get(c) || 0]), "category-filter", 560, 150);
+    drawBarChart($("stage-chart"), STAGES.map((s) => [s, stages.get(s) || 0]), "stage-filter", 280, 60);
     renderHead();
     renderRows();
   }
@@ -151,8 +151,9 @@
     for (const key of keys) select.append(new Option(`${key} (${counts.get(key)})`, key));
   }
 
-  function drawBarChart(container, entries, filterId) {
-    const barHeight = 22, gap = 6, labelWidth = 150, countWidth = 44, width = 520;
+  // Horizontal bars; `width`/`labelWidth` in SVG units, chosen per chart so its text renders at the same size.
+  function drawBarChart(container, entries, filterId, width, labelWidth) {
+    const barHeight = 22, gap = 6, countWidth = 44;
     const height = entries.length * (barHeight + gap);
     const max = Math.max(1, ...entries.map(([, n]) => n));
     const svg = document.createElementNS(SVG_NS, "svg");
@@ -229,6 +230,7 @@
       const tr = document.createElement("tr");
       const number = document.createElement("td");
       number.textContent = String(index + 1);
+      number.className = "number";
       tr.append(number);
       row.forEach((cell, column) => {
         const td = document.createElement("td");

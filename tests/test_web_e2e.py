@@ -1,0 +1,143 @@
+"""The web page in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)
+against the real app under uvicorn. Run with `make e2e` (or `pytest -m e2e`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+
+from conftest import make_settings
+from labels import CATEGORIES, UNCLASSIFIED
+from live_server import serve
+from settings import PROJECT_DIR
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SAMPLE_LOGS = PROJECT_DIR / "resources" / "sample_logs.csv"
+SCREENSHOT = PROJECT_DIR / "assets" / "web_page.png"
+TIMEOUT_MS = 60_000
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium: `make e2e` installs it with apt"),
+]
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    from server import create_app
+
+    with serve(create_app(make_settings())) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_upload_table_filters_charts_and_download(base_url: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    expected_csv = httpx.post(
+        f"{base_url}/classify/?explain=true",
+        files={"file": ("sample_logs.csv", SAMPLE_LOGS.read_bytes(), "text/csv")},
+        timeout=60,
+    ).text
+    expected = list(csv.DictReader(io.StringIO(expected_csv)))
+    labels = [row["target_label"] for row in expected]
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    requested: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"{base_url}/")
+    assert page.title() == "Log classification"
+    page.set_input_files("#file-input", str(SAMPLE_LOGS))
+    page.click("#upload-button")
+    page.wait_for_selector("#results:not([hidden])")
+    rows = page.locator("#results-table tbody tr")
+    assert rows.count() == len(expected)
+    assert page.text_content("#row-count") == f"{len(expected)} rows classified"
+    assert page.text_content("#status-text") == "Classified sample_logs.csv."
+
+    # The table shows the server's answer, row for row.
+    header = page.locator("#results-table thead th").all_text_contents()
+    assert header == ["#", "source", "log_message", "target_label", "classified_by", "confidence", "reason"]
+    label_column = header.index("target_label") + 1
+    shown = page.locator(f"#results-table tbody td:nth-child({label_column})").all_text_contents()
+    assert shown == labels
+    assert set(shown) <= set(CATEGORIES) | {UNCLASSIFIED}
+
+    # The category chart: one bar per category (nine + Unclassified), counts as in the answer.
+    bars = page.locator("#category-chart g.bar")
+    assert bars.count() == len(CATEGORIES) + 1
+    counts = {bars.nth(i).get_attribute("data-key"): int(bars.nth(i).get_attribute("data-count") or 0)
+              for i in range(bars.count())}
+    assert counts == {name: labels.count(name) for name in (*CATEGORIES, UNCLASSIFIED)}
+    stage_counts = page.locator("#stage-chart g.bar").evaluate_all(
+        "bars => Object.fromEntries(bars.map(b => [b.dataset.key, Number(b.dataset.count)]))")
+    assert sum(stage_counts.values()) == len(expected)
+    assert stage_counts["regex"] == sum(row["classified_by"] == "regex" for row in expected)
+
+    # Filters: by category, by stage, by free text, and back to everything.
+    page.select_option("#category-filter", "Security Alert")
+    assert page.locator(f"#results-table tbody td:nth-child({label_column})").all_text_contents() == [
+        "Security Alert"] * labels.count("Security Alert")
+    page.select_option("#category-filter", "")
+    page.select_option("#stage-filter", "regex")
+    assert rows.count() == stage_counts["regex"]
+    page.select_option("#stage-filter", "")
+    page.fill("#text-filter", "sshd")
+    assert rows.count() == sum(row["source"] == "sshd" for row in expected)
+    assert page.text_content("#match-count") == f"{rows.count()} of {len(expected)} rows match"
+    page.fill("#text-filter", "")
+    assert rows.count() == len(expected)
+
+    # Download: the classified CSV, named by the server.
+    with page.expect_download() as download_info:
+        page.click("#download-button")
+    download = download_info.value
+    assert download.suggested_filename == "sample_logs_classified.csv"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_text(encoding="utf-8") == expected_csv
+
+    # Works offline: nothing requested outside this server, no script or CSP errors.
+    assert all(url.startswith((base_url, "blob:", "data:")) for url in requested), requested
+    assert problems == []
+
+    page.select_option("#category-filter", "")
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert SCREENSHOT.stat().st_size > 10_000
+    context.close()
+
+
+def test_a_bad_upload_shows_the_servers_message(base_url: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{base_url}/")
+    page.set_input_files("#file-input", str(bad))
+    page.click("#upload-button")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "Error 400: missing required column(s): source, log_message" in (page.text_content("#error") or "")
+    assert page.is_hidden("#results")
+    page.close()
