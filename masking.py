@@ -38,6 +38,7 @@ _PHASE_1: tuple[tuple[str, str], ...] = (
     ("<TS>", r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b"),
     ("<TS>", r"\[?\d{2}/" + _MONTH + r"/\d{4}:\d{2}:\d{2}:\d{2}(?:\s[+-]\d{4})?\]?"),
     ("<TS>", r"\b" + _MONTH + r"\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s+\d{4})?\b"),
+    ("<TS>", r"\b\d{1,2}\s" + _MONTH + r"\s\d{4}(?:\s\d{2}:\d{2}:\d{2}(?:\.\d+)?)?\b"),
     ("<UUID>", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"),
     ("<MAC>", r"\b[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}\b"),
     # IPv6 needs "::" or all eight groups, so clock times like 12:00:00 are not taken for one
@@ -46,7 +47,9 @@ _PHASE_1: tuple[tuple[str, str], ...] = (
              r"(?:%\w+)?(?![\w:])"),
     ("<IP>", r"(?<![\d.])/?(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?(?![\d.])"),
     # other dates (after IPs, which look like dotted dates) and clock times
-    ("<TS>", r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}(?:[T\s-]\d{1,2}[:.]\d{2}[:.]\d{2}(?:[.,:]\d+)?)?\b"),
+    # dates need a 4-digit year (or d/m/yy with slashes), so versions like 1.21.18 stay numbers
+    ("<TS>", r"\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}/\d{1,2}/\d{2})"
+             r"(?:[T\s-]\d{1,2}[:.]\d{2}[:.]\d{2}(?:[.,:]\d+)?)?\b"),
     ("<TS>", r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"),
     ("<PATH>", r"(?<![\w/<>])(?:[A-Za-z]:\\|\\\\)[^\s\"'<>,;]+"),
     ("<PATH>", r"(?<![\w/<>.])(?:~|\.{1,2})?/(?:[\w.@%+=~-]+/?)+(?:\?[^\s\"']*)?"),
@@ -54,17 +57,32 @@ _PHASE_1: tuple[tuple[str, str], ...] = (
 _PHASE_2: tuple[tuple[str, str], ...] = (
     ("<HEX>", r"\b0x[0-9a-fA-F]+\b"),
     ("<HEX>", r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b"),
-    # user and host names where common formats put them
-    ("<USER>", r"(?<=\bfor invalid user )\S+|(?<=\binvalid user )\S+|(?<=\bfor user )\S+"
-               r"|(?<=\bfor )(?!invalid\b|user\b)[\w.@-]+(?= from\b)|(?<=\buser=)[^\s,;]+|(?<=\bruser=)[^\s,;]+"
-               r"|(?<=\blogname=)[^\s,;]+|(?<=\buser )(?!<)[\w.@-]*\d[\w.@-]*|(?<=\bUser )(?!<)[\w.@-]*\d[\w.@-]*"
-               r"|(?<=\busername[=:] )\S+|(?<=\busername=)[^\s,;]+"),
-    ("<HOST>", r"(?<=\brhost=)[^\s,;]+|(?<=\bhost=)[^\s,;]+|(?<=\bhostname=)[^\s,;]+"),
+    # user and host names where common formats put them; the prefix (group "pre") is kept
+    ("<USER>", r"(?P<pre>\b(?:for invalid user|invalid user|for user|illegal user) |\b(?:r?user|logname|username)=|\busername: ?)"
+               r"(?!<)[^\s,;]+"),
+    ("<USER>", r"(?P<pre>\bfor )(?!invalid\b|user\b|<)[\w.@-]+(?= from\b)"),
+    ("<USER>", r"(?P<pre>\b[Uu]ser )(?!<)[\w.@-]*\d[\w.@-]*"),
+    ("<HOST>", r"(?P<pre>\b(?:rhost|host|hostname)=)(?!<)[^\s,;]+"),
     ("<NUM>", r"(?<![A-Za-z<])[-+]?\d+(?:[.,]\d+)*"),
     ("<NUM>", r"(?<=[A-Za-z_])\d+(?:\.\d+)*"),
 )
-_COMPILED_1 = tuple((placeholder, re.compile(pattern)) for placeholder, pattern in _PHASE_1)
-_COMPILED_2 = tuple((placeholder, re.compile(pattern)) for placeholder, pattern in _PHASE_2)
+# A rule is only tried when its hint occurs in the text (a cheap substring test first).
+_HINTS = {
+    "<URL>": "://", "<EMAIL>": "@", "<MAC>": ":", "<UUID>": "-",
+}
+
+
+def _compile(rules: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    compiled = []
+    for placeholder, pattern in rules:
+        regex = re.compile(pattern)
+        replacement = r"\g<pre>" + placeholder if "pre" in regex.groupindex else placeholder
+        compiled.append((replacement, regex, _HINTS.get(placeholder, "")))
+    return tuple(compiled)
+
+
+_COMPILED_1 = _compile(_PHASE_1)
+_COMPILED_2 = _compile(_PHASE_2)
 _SPACES = re.compile(r"\s+")
 _REPEATS = re.compile(r"(<(?:NUM|HEX|IP|PATH)>)(?:[\s,:;_.-]*\1)+")
 
@@ -72,12 +90,14 @@ _REPEATS = re.compile(r"(<(?:NUM|HEX|IP|PATH)>)(?:[\s,:;_.-]*\1)+")
 def mask_variables(message: str) -> str:
     """Return `message` with variable tokens replaced by placeholders such as ``<IP>`` and ``<NUM>``."""
     text = message
-    for placeholder, pattern in _COMPILED_1:
-        text = pattern.sub(placeholder, text)
+    for replacement, pattern, hint in _COMPILED_1:
+        if hint in text:
+            text = pattern.sub(replacement, text)
     if _HTTP_HINT.search(text):
         text = _STATUS_CODE.sub(_hide_status_code, text)
-    for placeholder, pattern in _COMPILED_2:
-        text = pattern.sub(placeholder, text)
+    for replacement, pattern, hint in _COMPILED_2:
+        if hint in text:
+            text = pattern.sub(replacement, text)
     text = _REPEATS.sub(r"\1", text)
     if "\x00" in text:
         text = _SENTINEL_BACK.sub(lambda match: match.group(1).translate(_LETTERS_TO_DIGITS), text)

@@ -33,7 +33,10 @@ CASES = [
     ("Received block blk_-5704899712662113150 of size 67108864 from /10.251.91.229",
      "Received block blk_<NUM> of size <NUM> from <IP>"),
     ("authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=218.188.2.4  user=root",
-     "authentication failure; logname= uid=<NUM> euid=<NUM> tty=ssh ruser= rhost=<HOST> user=<USER>"),
+     "authentication failure; logname= uid=<NUM> euid=<NUM> tty=ssh ruser= rhost=<IP> user=<USER>"),
+    ("login failed host=db-7.internal", "login failed host=<HOST>"),
+    ("curl/8.1.2 and 2024/05/01 and 05/01/24", "curl/<NUM> and <TS> and <TS>"),
+    ("385:C 19 Jan 2022 09:42:24.217 # saving", "<NUM>:C <TS> # saving"),
     ("session opened for user deploy by (uid=0)", "session opened for user <USER> by (uid=<NUM>)"),
     ("User u_5531 signed out", "User <USER> signed out"),
     # HTTP status codes are kept, other numbers are not
