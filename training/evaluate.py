@@ -8,10 +8,10 @@ and .env, MODEL_DIR overridden by --model-dir; the LLM stage takes part only if 
 
 Printed and written to OUTPUT_DIR/metrics.json: overall accuracy and macro-F1; precision, recall,
 F1 and support per category (Unclassified counts as a prediction); per stage the share of rows it
-decided and its accuracy on them; rows that reached the LLM; with a `template` (or `shape`) column,
-the template-balanced accuracy (mean over templates of each template's accuracy); with
---categories, accuracy and macro-F1 over rows of those categories. OUTPUT_DIR/confusion_matrix.png
-shows true against predicted labels.
+decided and its accuracy on them ("none": nothing decided); rows that reached the LLM stage;
+with a `template` (or `shape`) column, the template-balanced accuracy (mean over templates of
+each template's accuracy); with --categories, accuracy and macro-F1 over rows of those categories.
+OUTPUT_DIR/confusion_matrix.png shows true against predicted labels.
 """
 
 from __future__ import annotations
@@ -20,13 +20,15 @@ import argparse
 import json
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
+from sklearn.metrics import classification_report, confusion_matrix, f1_score
 
+from classifier import EMPTY_MESSAGE, load_classifier
 from errors import ConfigurationError
 from labels import CATEGORIES, UNCLASSIFIED
 from prediction import Prediction
@@ -56,6 +58,9 @@ def evaluate_predictions(
     report = classification_report(truth, predicted, labels=labels, output_dict=True, zero_division=0)
     correct = truth == predicted
     rows = len(truth)
+    reached_llm = np.array(
+        [p.stage == "llm" or (p.stage == "none" and p.reason != EMPTY_MESSAGE.reason) for p in predictions], dtype=bool
+    )
 
     figures: dict[str, Any] = {
         "rows": rows,
@@ -73,8 +78,11 @@ def evaluate_predictions(
         },
         "unclassified_rows": int((predicted == UNCLASSIFIED).sum()),
         "stages": {},
-        "llm_rows": int((stages == "llm").sum()),
-        "llm_labelled_rows": int(((stages == "llm") & (predicted != UNCLASSIFIED)).sum()),
+        # Every non-empty row the regex and embedding stages left reached the LLM stage; it labels
+        # some ("llm") and gives the rest back unresolved ("none": disabled, budget, circuit open).
+        "llm_rows": int(reached_llm.sum()),
+        "llm_labelled_rows": int((stages == "llm").sum()),
+        "unresolved_reasons": dict(Counter(p.reason for p in predictions if p.stage == "none").most_common()),
         "confusion": {"labels": labels, "matrix": confusion_matrix(truth, predicted, labels=labels).tolist()},
     }
     for stage in STAGES:
@@ -147,10 +155,10 @@ def plot_confusion(figures: dict[str, Any], path: Path, *, title: str) -> None:
         plt.close(fig)
 
 
-def evaluate(data: Path, settings: Settings, output_dir: Path, *, categories: Sequence[str] | None = None) -> dict[str, Any]:
+def evaluate(
+    data: Path, settings: Settings, output_dir: Path, *, categories: Sequence[str] | None = None
+) -> dict[str, Any]:
     """Classify `data` with the cascade `settings` describe; write the PNG and JSON; return the figures."""
-    from classifier import load_classifier
-
     frame = read_labelled_csv(data)
     loaded = load_classifier(settings)
     try:
@@ -228,7 +236,10 @@ def _print_report(figures: dict[str, Any], output_dir: Path) -> None:
     for stage, scores in figures["stages"].items():
         lines.append(f"  {stage:<6} coverage {scores['coverage']:.4f} ({scores['rows']} rows)  "
                      f"accuracy {scores['accuracy']:.4f}")
-    lines.append(f"rows sent to the LLM: {figures['llm_rows']} (labelled by it: {figures['llm_labelled_rows']})")
+    lines.append(f"rows that reached the LLM stage: {figures['llm_rows']} "
+                 f"(labelled by it: {figures['llm_labelled_rows']})")
+    for reason, count in figures["unresolved_reasons"].items():
+        lines.append(f"  unresolved, {reason}: {count}")
     lines.append(f"wrote {output_dir / METRICS_FILE} and {output_dir / CONFUSION_FILE}")
     print("\n".join(lines))
 

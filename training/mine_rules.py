@@ -24,7 +24,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -86,8 +86,9 @@ def build_pattern(masked_messages: Sequence[str]) -> str | None:
     Shared tokens (the longest common token subsequence) are kept literally, escaped; placeholders
     such as ``<NUM>`` stay as they are, since rules see masked text. A gap that is always the same
     number of tokens becomes that many ``\\S+``; a gap of varying length becomes a lazy run of
-    tokens. Tokens are separated by single spaces, as in masked text. The pattern is anchored at a side where no message has extra tokens. Returns None when
-    the shared part is too generic to be a rule.
+    tokens. Tokens are separated by single spaces, as in masked text. The pattern is anchored at a
+    side where no message has extra tokens. Returns None when the shared part is too generic to be
+    a rule.
     """
     token_lists = [message.split() for message in masked_messages if message.strip()]
     if not token_lists:
@@ -324,7 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="rows a cluster needs for a proposal")
     parser.add_argument("--min-purity", type=_fraction, default=DEFAULT_MIN_PURITY,
                         help="share of a cluster's rows (and of a pattern's matches) with one label")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"proposals file (default {DEFAULT_OUTPUT})")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
+                        help=f"proposals file (default {DEFAULT_OUTPUT})")
     parser.add_argument("--model-dir", type=Path, help="model directory whose regex_rules.yaml counts as existing")
     parser.add_argument("--accept", action="store_true", help="merge the proposals into MODEL_DIR/regex_rules.yaml")
     parser.add_argument("--embedding-model", default="", help="local model directory (default: the packaged MiniLM)")
