@@ -192,6 +192,17 @@ def test_training_refuses_a_single_learnable_category(tmp_path: Path, capsys: py
     assert not (tmp_path / "model").exists()
 
 
+def test_training_refuses_too_few_shapes_to_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Two categories, one shape each: a split by shape leaves one category to train on.
+    rng = random.Random(6)
+    rows = [{"source": "app", "log_message": fill(SHAPES[label][0], rng), "target_label": label}
+            for label in (ERROR, RESOURCE_USAGE) for _ in range(12)]
+    data = write_csv(tmp_path / "data.csv", rows)
+    assert train.main(["--data", str(data), "--output-dir", str(tmp_path / "model")]) != 0
+    assert "too few distinct message shapes" in capsys.readouterr().err
+    assert not (tmp_path / "model").exists()
+
+
 def test_training_a_missing_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert train.main(["--data", str(tmp_path / "nope.csv"), "--output-dir", str(tmp_path / "model")]) != 0
     assert "nope.csv: no such file" in capsys.readouterr().err

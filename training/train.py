@@ -120,6 +120,11 @@ def _shape_split_validation(
     """Hold out whole shapes, fit on the rest, measure, and calibrate the threshold."""
     splitter = GroupShuffleSplit(n_splits=1, test_size=VALIDATION_FRACTION, random_state=SEED)
     train_idx, val_idx = next(splitter.split(vectors, y, groups))
+    if len(set(y[train_idx])) < 2:
+        raise DatasetError(
+            f"too few distinct message shapes to validate on unseen shapes ({len(set(groups))} shapes); "
+            "add more varied examples (several phrasings per category)"
+        )
     model = _new_classifier().fit(vectors[train_idx], y[train_idx])
     probabilities = model.predict_proba(vectors[val_idx])
     predicted = model.classes_[probabilities.argmax(axis=1)]
