@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TRAIN_DATA := build/training_logs.csv
 
-.PHONY: setup run test e2e postman train bench clean
+.PHONY: setup run test e2e postman train onnx bench clean
 
 setup: $(STAMP)
 
@@ -35,10 +35,21 @@ e2e: setup
 postman: setup
 	scripts/newman.sh
 
+ONNX_MODEL := models/onnx/model-int8.onnx
+
+# Regenerates the data and retrains the shipped model, deterministically. The int8 ONNX encoder is
+# exported once (it depends only on the packaged MiniLM); `make onnx` rebuilds it.
 train: setup
+	test -f $(ONNX_MODEL) || $(MAKE) onnx
 	mkdir -p build
 	$(PY) -m training.generate --output $(TRAIN_DATA) --seed 42
 	$(PY) -m training.train --data $(TRAIN_DATA) --output-dir models
+
+onnx: setup
+	$(PY) -m training.export_onnx --output-dir models/onnx
+
+bench: setup
+	$(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -141,6 +141,12 @@ class LoadedClassifier:
     model_metadata: dict
     llm: Processor
 
+    def close(self) -> None:
+        """Release the LLM client's threads and connections."""
+        close = getattr(self.llm, "close", None)
+        if close is not None:
+            close()
+
     def health(self) -> dict:
         metadata = self.model_metadata
         return {
@@ -158,15 +164,19 @@ class LoadedClassifier:
 
 def load_classifier(settings: Settings) -> LoadedClassifier:
     """Load every stage from settings: rules, embedding model and classifier, LLM client."""
-    from embeddings import SentenceTransformerEmbedder
+    from embeddings import make_embedder
     from model_store import load_model
     from processor_bert import BertClassifier
     from processor_llm import LlmClassifier
     from processor_regex import RegexClassifier
     from settings import PROJECT_DIR
 
-    embedder = SentenceTransformerEmbedder(
-        settings.embedding_model, batch_size=settings.embedding_batch_size, max_seq_length=settings.max_seq_length
+    embedder = make_embedder(
+        settings.embedding_backend,
+        embedding_model=settings.embedding_model,
+        onnx_dir=settings.onnx_model_dir,
+        batch_size=settings.embedding_batch_size,
+        max_seq_length=settings.max_seq_length,
     )
     stored = load_model(settings.model_dir, encoder=embedder.name, dimension=embedder.dimension)
     threshold = settings.bert_threshold if settings.bert_threshold is not None else stored.threshold

@@ -36,6 +36,8 @@ _ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     401: {"description": "API_KEYS is set and X-API-Key is missing or wrong."},
     413: {"description": "The upload is larger than MAX_UPLOAD_MB."},
 }
+
+
 def get_classifier(request: Request) -> LoadedClassifier:
     """The cascade loaded in the lifespan."""
     return request.app.state.classifier
@@ -53,7 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.classifier = await anyio.to_thread.run_sync(load_classifier, settings)
-        yield
+        try:
+            yield
+        finally:
+            app.state.classifier.close()
 
     app = FastAPI(
         title="Log classification service",

