@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, classification_report, f1_score
+from sklearn.metrics import accuracy_score, classification_report, f1_score, log_loss
 from sklearn.model_selection import GroupShuffleSplit
 
 from errors import ConfigurationError
@@ -42,7 +42,7 @@ DEFAULT_THRESHOLD_CAP = 0.5
 VALIDATION_FRACTION = 0.2
 SEED = 42
 DEFAULT_ONNX_DIR = DEFAULT_MODEL_DIR / "onnx"
-C = 4.0
+C_GRID = (1.0, 4.0, 16.0, 64.0)
 
 
 def train(
@@ -90,7 +90,7 @@ def train(
     y = distinct["target_label"].to_numpy()
 
     validation = _shape_split_validation(vectors, y, distinct["shape"].to_numpy(), labels, target_precision)
-    final = _new_classifier().fit(vectors, y)
+    final = _new_classifier(validation["C"]).fit(vectors, y)
 
     data_hash = hashlib.sha256(data.read_bytes()).hexdigest()
     metadata: dict[str, Any] = {
@@ -102,7 +102,7 @@ def train(
                     "trained_with_backend": embedding_backend},
         "threshold": validation["threshold"],
         "threshold_target_precision": target_precision,
-        "classifier": {"type": "LogisticRegression", "C": C, "class_weight": "balanced"},
+        "classifier": {"type": "LogisticRegression", "C": validation["C"], "class_weight": "balanced"},
         "versions": _versions(),
         "data": {
             "file": data.name,
@@ -118,8 +118,8 @@ def train(
     return metadata
 
 
-def _new_classifier() -> LogisticRegression:
-    return LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=SEED)
+def _new_classifier(c: float) -> LogisticRegression:
+    return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=SEED)
 
 
 def _shape_split_validation(
@@ -133,16 +133,24 @@ def _shape_split_validation(
             f"too few distinct message shapes to validate on unseen shapes ({len(set(groups))} shapes); "
             "add more varied examples (several phrasings per category)"
         )
-    model = _new_classifier().fit(vectors[train_idx], y[train_idx])
-    probabilities = model.predict_proba(vectors[val_idx])
+    truth = y[val_idx]
+    # Regularisation is chosen on unseen shapes: accuracy first (to 0.01), then log-loss.
+    candidates = []
+    for c in C_GRID:
+        model = _new_classifier(c).fit(vectors[train_idx], y[train_idx])
+        probabilities = model.predict_proba(vectors[val_idx])
+        accuracy = float(accuracy_score(truth, model.classes_[probabilities.argmax(axis=1)]))
+        loss = float(log_loss(truth, probabilities, labels=model.classes_))
+        candidates.append((-round(accuracy, 2), loss, c, model, probabilities))
+    _, _, best_c, model, probabilities = min(candidates, key=lambda item: item[:3])
     predicted = model.classes_[probabilities.argmax(axis=1)]
     confidence = probabilities.max(axis=1)
-    truth = y[val_idx]
     threshold = _calibrate(confidence, predicted == truth, target_precision)
     kept = confidence >= threshold
     report = classification_report(truth, predicted, labels=labels, output_dict=True, zero_division=0)
     return {
         "split": "by message shape",
+        "C": best_c,
         "validation_shapes": int(len(set(groups[val_idx]))),
         "validation_rows": int(len(val_idx)),
         "accuracy": round(float(accuracy_score(truth, predicted)), 4),
