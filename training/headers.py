@@ -268,6 +268,27 @@ SYSTEMS: dict[str, SystemProfile] = {
     "nvidia": _profile(("NVIDIA", "GPU"), "syslog plain", "nvidia-smi dcgm"),
     "ansible": _profile(("Ansible", "CI"), "plain", "ansible-playbook"),
     "terraform": _profile(("Terraform", "CI"), "plain plain_bracket", "terraform"),
+    # --- routine-chatter systems (neutral lines next to their failure counterparts) ---
+    "mapreduce": _profile("Hadoop", "log4j log4j_b", "mapreduce",
+                          "org.apache.hadoop.mapred.MapTask org.apache.hadoop.mapred.Task org.apache.hadoop.mapred.YarnChild "
+                          "org.apache.hadoop.mapreduce.v2.app.job.impl.TaskAttemptImpl org.apache.hadoop.mapreduce.v2.app.job.impl.JobImpl "
+                          "org.apache.hadoop.mapreduce.v2.app.rm.RMContainerAllocator org.apache.hadoop.mapreduce.task.reduce.Fetcher "
+                          "org.apache.hadoop.mapreduce.jobhistory.JobHistoryEventHandler"),
+    "lustre": _profile(("Lustre", "HPC"), "syslog_kernel thunderbird", "kernel"),
+    "proxifier": _profile(("Proxifier", "Proxy"), "proxifier proxifier plain", "proxifier",
+                          "chrome.exe firefox.exe outlook.exe svchost.exe Dropbox.exe Teams.exe git-remote-https.exe WeChat.exe"),
+    "ios": _profile(("iOS", "iPhone"), "macos_unified syslog", "SpringBoard backboardd locationd CommCenter wifid healthd "
+                    "runningboardd bluetoothd"),
+    "wpa_supplicant": _profile("Linux", _SYSLOG, "wpa_supplicant"),
+    "bluetoothd": _profile("Linux", _SYSLOG, "bluetoothd"),
+    "dbus": _profile("Linux", _SYSLOG, "dbus-daemon dbus-broker-launch"),
+    "avahi": _profile("Linux", _SYSLOG, "avahi-daemon"),
+    "cups": _profile(("CUPS", "Linux"), "syslog plain_bracket", "cupsd"),
+    "keepalived": _profile(("Keepalived", "Linux"), _SYSLOG, "Keepalived_vrrp Keepalived_healthcheckers"),
+    "mdadm": _profile("Linux", "syslog_kernel syslog", "kernel mdadm"),
+    "fsck": _profile("Linux", _SYSLOG, "systemd-fsck fsck"),
+    "cdn": _profile(("CDN", "CloudFront", "Fastly"), "plain", "cdn"),
+    "s3": _profile(("AWS S3", "AWS"), "plain", "s3"),
 }
 
 _GENERIC_PROFILE_STYLES = ("log4j", "pylog", "json", "logfmt", "plain_bracket", "syslog")
@@ -605,6 +626,11 @@ def _healthapp(rng: random.Random, prof: SystemProfile, level: Level, msg: str) 
     return f"{d:%Y%m%d-%H:%M:%S}:{int(_ms(d))}|{_logger(rng, prof)}|{rng.randint(10_000_000, 39_999_999)}|{msg}"
 
 
+def _proxifier(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    return f"[{d:%m.%d %H:%M:%S}] {_logger(rng, prof)} - {msg}"
+
+
 def _envoy(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
     d = _dt(rng)
     lvl = {"info": "info", "warn": "warning", "error": "error", "crit": "critical"}[level]
@@ -629,7 +655,7 @@ STYLES: dict[str, Style] = {
     "mysql": _mysql, "mongo": _mongo, "mongo_legacy": _mongo_legacy, "redis": _redis, "elastic": _elastic,
     "rabbit": _rabbit, "mssql": _mssql, "bgl": _bgl, "slurm": _slurm, "pbs": _pbs, "winevent": _winevent,
     "cbs": _cbs, "winupdate": _winupdate, "macos_unified": _macos_unified, "logcat": _logcat,
-    "healthapp": _healthapp, "envoy": _envoy, "dotnet": _dotnet, "hashicorp": _hashicorp,
+    "healthapp": _healthapp, "proxifier": _proxifier, "envoy": _envoy, "dotnet": _dotnet, "hashicorp": _hashicorp,
 }
 
 # Error-log formats: an access line (HTTP Status) is never written there.

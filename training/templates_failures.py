@@ -665,3 +665,48 @@ TEMPLATES: list[tuple[str, str, str]] = (
     + [(SA, s, t) for s, t in _SECURITY]
     + [(WE, s, t) for s, t in _WORKFLOW]
 )
+
+# --- appended: failure counterparts of routine lines -----------------------------------------
+# Same systems and vocabulary as the routine lines appended to training.templates_ops, but the
+# outcome is a failure. Shape ids are list positions, so these are only ever appended.
+
+_ERROR_COUNTERPARTS: list[tuple[str, str]] = [
+    ("hdfs", "PacketResponder {small} for block {blk} Exception java.io.IOException: Broken pipe"),
+    ("hdfs", "writeBlock {blk} received exception java.io.IOException: Connection reset by peer"),
+    ("hdfs", "DataBlockScanner: Verification failed for {blk}; reporting bad replica to namenode"),
+    ("hdfs", "Failed to transfer {blk} to {ip}:50010 got java.net.SocketTimeoutException: {int} millis timeout while waiting for channel to be ready for write"),
+    ("mapreduce", "attempt_{num}_{int}_[m|r]_{int}_0 TaskAttempt Transitioned from RUNNING to FAIL_CONTAINER_CLEANUP"),
+    ("mapreduce", "Diagnostics report from attempt_{num}_{int}_m_{int}_0: Error: java.io.IOException: [Spill failed|Premature EOF from inputStream|All datanodes {ip}:50010 are bad. Aborting...]"),
+    ("mapreduce", "Job job_{num}_{int} failed with state FAILED due to: Task failed task_{num}_{int}_[m|r]_{int}"),
+    ("yarn", "Exit code from container container_{num}_{small}_01_{int} is : [1|2|127|255]"),
+    ("yarn", "Container container_{num}_{small}_01_{int} transitioned from RUNNING to EXITED_WITH_FAILURE"),
+    ("spark", "Lost task {float} in stage {float} (TID {int}, {host}, executor {small}): java.io.IOException: Failed to connect to {host}/{ip}:{port}"),
+    ("spark", "Exception in task {float} in stage {float} (TID {int})"),
+    ("spark", "Task {small} in stage {float} failed {small} times; aborting job"),
+    ("zookeeper", "Cannot open channel to {small} at election address /{ip}:3888"),
+    ("zookeeper", "Exception causing close of session 0x{hex} due to java.io.IOException: Connection reset by peer"),
+    ("nova", "[[instance: {uuid}]] Failed to deallocate network for instance. Error: Timed out waiting for a reply to message ID {hex}"),
+    ("nova", "[[instance: {uuid}]] Build of instance {uuid} aborted: Volume {uuid} did not finish being created even after we waited {small} seconds or {small} attempts."),
+    ("nova", "[[instance: {uuid}]] Instance failed to spawn: libvirtError: internal error: process exited while connecting to monitor"),
+    ("neutron", "Failed to bind port {uuid} on host {host} for vnic_type normal using segments"),
+    ("neutron", "Agent neutron-[openvswitch|dhcp|l3]-agent on {host} has not reported state for {int} seconds; marked as down"),
+    ("systemd", "{service}.service: Main process exited, code=[killed|dumped], status=[9/KILL|11/SEGV|6/ABRT]"),
+    ("bgl", "ciod: job {int} exited abnormally with signal [11|6|9], {small} compute nodes released"),
+    ("hpc", "xinetd: EXIT: [rsync|tftp|shell] signal=11 pid={pid} duration={small}(sec)"),
+    ("hpc", "pbs_mom: task {hex8} of job {int}.{host} terminated abnormally, exit status {small}"),
+    ("hpc", "ib0: port {small} state changed to DOWN; link to switch lost"),
+    ("lustre", "LustreError: {int}:0:(client.c:{int}:ptlrpc_expire_one_request()) @@@ Request sent has timed out for slow reply: [[sent {int}]] req@{hex} x{num}/t0 o400->{word}-OST00{small}_UUID@{ip}@o2ib"),
+    ("lustre", "Lustre: {word}-OST00{small}-osc: Connection to {word}-OST00{small} (at {ip}@o2ib) was lost; in progress operations using this service will wait for recovery to complete"),
+]
+
+_CRITICAL_COUNTERPARTS: list[tuple[str, str]] = [
+    ("spark", "Application has been killed. Reason: All masters are unresponsive! Giving up."),
+    ("zookeeper", "Leader election failed after {int} rounds: no quorum of {small} voters reachable; ensemble unavailable"),
+    ("nova", "Connection to libvirt lost: {small}; nova-compute on {host} disabled and no instances can be managed"),
+    ("sshd", "fatal: Cannot bind any address."),
+    ("bgl", "CIODB exited abnormally due to signal: Aborted"),
+    ("bgl", "idoproxydb lost contact with all {small} I/O nodes; no jobs can be started"),
+    ("lustre", "LustreError: {int}:0:({word}.c:{int}:{word}()) ASSERTION( {word} != NULL ) failed: LBUG"),
+]
+
+TEMPLATES += [(ER, s, t) for s, t in _ERROR_COUNTERPARTS] + [(CE, s, t) for s, t in _CRITICAL_COUNTERPARTS]

@@ -461,3 +461,112 @@ TEMPLATES: list[tuple[str, str, str]] = (
     + _group(DEPRECATION_WARNING, _DEPRECATION)
 )
 """(category, system, template) for the five operational categories."""
+
+# --- appended: routine lines that share vocabulary with failures ------------------------------
+# Shape ids are list positions, so new templates are only ever appended below. These lines use
+# words that also occur in failures ("terminated", "exited", "closed", "stopped", "recovered",
+# "0 errors", state changes, DEBUG-style chatter); the outcome they report is routine. Their failure
+# counterparts are at the end of training.templates_failures.
+
+_NOTIFY_ROUTINE = [
+    # HDFS
+    ("hdfs", 'PacketResponder {small} for block {blk} terminating normally; {int} packets acknowledged'),
+    ("hdfs", 'DataBlockScanner: Verification succeeded for {blk}; {int} blocks scanned this period, 0 failures'),
+    ("hdfs", 'Starting thread to transfer block {blk} to {ip}:50010'),
+    ("hdfs", 'Transmitted block {blk} to /{ip}:50010 in {ms} ms'),
+    ("hdfs", 'BLOCK* NameSystem.delete: {blk} is added to invalidSet of {ip}:50010'),
+    ("hdfs", 'STATE* Leaving safe mode after {int} secs; Safe mode is OFF; network topology has {small} racks and {int} datanodes'),
+    ("hdfs", 'BLOCK* processReport: from DatanodeRegistration({ip}:50010), blocks: {int}, processing time: {ms} msecs, 0 corrupt replicas'),
+    ("hdfs", 'DIR* completeFile: /user/{user}/{word}/part-{int} is closed by DFSClient_NONMAPREDUCE_{int}_1'),
+    ("hdfs", 'Number of transactions: {int} Total time for transactions(ms): {small} Number of transactions batched in Syncs: {int} Number of syncs: {int}'),
+    ("hdfs", 'Reconnected to NameNode {host}:8020 after {small} retries; block reports resumed'),
+    ("hdfs", 'Heartbeat to {host}:8020 acknowledged, {small} commands received, xceiverCount={small}'),
+    # Hadoop MapReduce / YARN
+    ("mapreduce", "Task 'attempt_{num}_{int}_[m|r]_{int}_0' done."),
+    ("mapreduce", 'attempt_{num}_{int}_[m|r]_{int}_0 TaskAttempt Transitioned from [RUNNING to SUCCESS_CONTAINER_CLEANUP|SUCCESS_CONTAINER_CLEANUP to SUCCEEDED|ASSIGNED to RUNNING|NEW to UNASSIGNED|UNASSIGNED to ASSIGNED]'),
+    ("mapreduce", 'Progress of TaskAttempt attempt_{num}_{int}_m_{int}_0 is : {float}'),
+    ("mapreduce", 'Num completed Tasks: {int}'),
+    ("mapreduce", 'Job job_{num}_{int} completed successfully: {int} maps, {small} reduces, elapsed {duration}'),
+    ("mapreduce", '[Stopping JobHistoryEventHandler. Size of the outstanding queue size is 0|Stopped JobHistoryEventHandler. super.stop()|Calling stop for all the services|Calling handler for JobFinishedEvent|Deleting staging directory hdfs://{host}:8020 /tmp/hadoop-yarn/staging/{user}/.staging/job_{num}_{int}]'),
+    ("mapreduce", 'Reduce slow start threshold reached. Scheduling reduces.'),
+    ("mapreduce", 'Received completed container container_{num}_{int}_01_{int}'),
+    ("mapreduce", 'fetcher#{small} about to shuffle output of map attempt_{num}_{int}_m_{int}_0 decomp: {int} len: {int} to [MEMORY|DISK]'),
+    ("yarn", 'Exit code from container container_{num}_{small}_01_{int} is : 0'),
+    ("yarn", 'Stopping container with container Id: container_{num}_{small}_01_{int}'),
+    ("yarn", 'Removed completed containers from NM context: [[container_{num}_{small}_01_{int}]]'),
+    ("yarn", '{host}:{port} Node Transitioned from [NEW to RUNNING|DECOMMISSIONING to DECOMMISSIONED]'),
+    ("yarn", 'appattempt_{num}_{int}_000001 State change from [ALLOCATED to LAUNCHED|LAUNCHED to RUNNING|RUNNING to FINAL_SAVING|FINAL_SAVING to FINISHING|FINISHING to FINISHED]'),
+    # Spark
+    ("spark", 'Executor added: app-{num}-{int}/{small} on worker-{num}-{ip}-{port} ({ip}:{port}) with {small} core(s)'),
+    ("spark", '[Started reading broadcast variable {small}|Reading broadcast variable {small} took {ms} ms]'),
+    ("spark", '[Getting {int} non-empty blocks out of {int} blocks|Started {small} remote fetches in {ms} ms]'),
+    ("spark", 'Input split: hdfs://{host}:8020/user/{user}/{word}/part-{int}:0+{int}'),
+    ("spark", "Saved output of task 'attempt_{num}_{int}_m_{int}_{small}' to hdfs://{host}:8020/user/{user}/output/_temporary/0/task_{num}_m_{int}"),
+    ("spark", '[Driver commanded a shutdown|Shutdown hook called|MemoryStore cleared|BlockManager stopped|BlockManagerMaster stopped|Successfully stopped SparkContext|OutputCommitCoordinator stopped!|Invoking stop() from shutdown hook]'),
+    ("spark", 'Deleting directory /tmp/spark-{uuid}[/userFiles-{uuid}|/pyspark-{uuid}|]'),
+    ("spark", 'Finished task {float} in stage {float} (TID {int}). {int} bytes result sent to driver'),
+    ("spark", 'Removed TaskSet {float}, whose tasks have all completed, from pool [default|etl|]'),
+    ("spark", 'Registered signal handlers for [[TERM, HUP, INT]]'),
+    ("spark", 'Changing [view|modify] acls to: {user}'),
+    # Zookeeper
+    ("zookeeper", 'Received connection request /{ip}:{port}'),
+    ("zookeeper", 'Notification: {small} (n.leader), 0x{hex8} (n.zxid), 0x{small} (n.round), [LOOKING|FOLLOWING|LEADING] (n.state), {small} (n.sid), 0x{small} (n.peerEPoch), [LOOKING|FOLLOWING] (my state)'),
+    ("zookeeper", 'Client attempting to [establish new|renew] session [0x{hex} |]at /{ip}:{port}'),
+    ("zookeeper", 'Processed session termination for sessionid: 0x{hex}'),
+    ("zookeeper", 'Getting a [diff|snapshot] from the leader 0x{hex8}'),
+    ("zookeeper", 'Synchronizing with Follower sid: {small} maxCommittedLog=0x{hex8} minCommittedLog=0x{hex8} peerLastZxid=0x{hex8}'),
+    ("zookeeper", 'Reading snapshot /var/lib/zookeeper/version-2/snapshot.{hex8}'),
+    ("zookeeper", 'Have quorum of supporters, sids: [[ {small},{small} ]]; starting up and setting last processed zxid: 0x{hex8}'),
+    ("zookeeper", 'Connection to leader {ip}:2888 re-established; follower back in sync at zxid 0x{hex8}'),
+    # OpenStack
+    ("nova", '[[instance: {uuid}]] Terminating instance'),
+    ("nova", '[[instance: {uuid}]] Instance destroyed successfully.'),
+    ("nova", '[[instance: {uuid}]] [Deleting instance files /var/lib/nova/instances/{uuid}_del|Deletion of /var/lib/nova/instances/{uuid}_del complete]'),
+    ("nova", '[[instance: {uuid}]] VM [Stopped|Paused] (Lifecycle Event)'),
+    ("nova", 'Auditing locally available compute resources for [node|host] {host}'),
+    ("nova", '[image {uuid} at (/var/lib/nova/instances/_base/{hex}): checking|Active base files: /var/lib/nova/instances/_base/{hex}|Removable base files: /var/lib/nova/instances/_base/{hex}|image {uuid} at (/var/lib/nova/instances/_base/{hex}): in use: on this node {small} local, 0 on other nodes sharing this instance storage]'),
+    ("nova", '[[instance: {uuid}]] [Creating image|Claim successful on node {host}|Attempting to boot the instance from image {uuid}]'),
+    ("nova", 'Running periodic task ComputeManager._[poll_unconfirmed_resizes|heal_instance_info_cache|sync_power_states|cleanup_running_deleted_instances|instance_usage_audit|poll_volume_usage]'),
+    ("nova", '[[instance: {uuid}]] Instance [rebooted|resumed|unshelved|migrated] successfully.'),
+    ("neutron", "Port {uuid} updated. Details: {{'device': '{uuid}', 'network_id': '{uuid}', 'admin_state_up': True, 'segmentation_id': {int}}}"),
+    ("neutron", 'Agent heartbeat from neutron-[openvswitch|dhcp|l3|metadata]-agent on {host} received; agent is alive'),
+    ("neutron", 'Router {uuid} HA state changed to [active|backup]'),
+    ("neutron", '[Synchronizing state complete|Finished network {uuid} dhcp configuration|All active networks have been fetched through RPC.|Agent has just been revived. Doing a full sync.]'),
+    ("neutron", 'Loaded extension: {word}'),
+    ("neutron", 'Port {uuid} bound to host {host} with vif_type ovs; status changed DOWN -> ACTIVE'),
+    # systemd / sshd
+    ("systemd", '{service}.service: Main process exited, code=exited, status=0/SUCCESS'),
+    ("systemd", '{service}.service: Succeeded.'),
+    ("systemd", 'Stopped target [Timers|Sockets|Basic System|Paths|Slices|Graphical Interface].'),
+    ("systemd", 'Closed [D-Bus User Message Bus Socket|GnuPG network certificate management daemon|REST API socket for snapd user session agent|Sound System].'),
+    ("systemd", 'Removed slice [User Slice of UID {uid}|system-getty.slice|system-modprobe.slice].'),
+    ("systemd", 'systemd-shutdown[[1]]: [Sending SIGTERM to remaining processes...|Sending SIGKILL to remaining processes...|All filesystems unmounted.|All swaps deactivated.|Syncing filesystems and block devices.]'),
+    ("sshd", 'Received signal 15; terminating.'),
+    ("sshd", 'Connection from {ip} port {port} on {ip} port 22[ rdomain ""|]'),
+    ("sshd", 'Transferred: sent {int}, received {int} bytes'),
+    # Blue Gene/L
+    ("bgl", 'CIODB exited normally with exit code 0'),
+    ("bgl", 'Node card status: no ALERTs are active. Clock Mode is [Low|High]. Clock Select is [Midplane|Local].'),
+    ("bgl", 'idoproxydb has been started: $Name: V1R[2|3]M[0|1]_{int} $ Input parameters: -enableflush -loguserinfo db.properties BlueGene1'),
+    ("bgl", 'ciod: job {int} exited normally, {small} compute nodes released'),
+    ("bgl", 'mmcs_db_server has been started: ./mmcs_db_server --useDatabase BGL --dbproperties serverdb.properties --iolog /bgl/BlueLight/logs/BGL --reconnect-blocks all'),
+    ("bgl", 'block R{small}-M{small} boot complete; {int} compute nodes and {small} I/O nodes initialized'),
+    # Thunderbird-style cluster syslog, Lustre
+    ("hpc", 'ib_sm: Sweep complete, {int} ports discovered, no topology change'),
+    ("hpc", 'xinetd: START: [auth|rsync|tftp|shell] pid={pid} from={ip}'),
+    ("hpc", 'xinetd: EXIT: [auth|rsync|tftp|shell] status=0 pid={pid} duration={small}(sec)'),
+    ("hpc", 'pbs_mom: task {hex8} of job {int}.{host} terminated normally, exit status 0'),
+    ("hpc", 'dhcpd: [DHCPDISCOVER from {mac} via eth0|DHCPOFFER on {ip} to {mac} via eth0|DHCPREQUEST for {ip} from {mac} via eth0|DHCPACK on {ip} to {mac} via eth0]'),
+    ("hpc", 'gmond: heartbeat sent to {ip}:8649, {int} metrics published'),
+    ("hpc", 'ib0: port {small} state changed to ACTIVE; link width 4X, speed [QDR|FDR|EDR]'),
+    ("lustre", 'Lustre: {word}-OST00{small}-osc: Connection restored to {word}-OST00{small} (at {ip}@o2ib)'),
+    ("lustre", 'Lustre: {word}-MDT0000: Recovery over after {small}:{small}, of {int} clients {int} recovered and 0 were evicted.'),
+    ("lustre", 'Lustre: [Mounted {word}-client|Build Version: {version}|Lustre client mounted {word} on /scratch]'),
+]
+
+_USER_ROUTINE = [
+    ("sshd", 'Close session: user {user} from {ip} port {port} id 0'),
+    ("sshd", 'Starting session: [shell on pts/{small}|command|subsystem \'sftp\'] for {user} from {ip} port {port} id 0'),
+]
+
+TEMPLATES += _group(SYSTEM_NOTIFICATION, _NOTIFY_ROUTINE) + _group(USER_ACTION, _USER_ROUTINE)
