@@ -710,3 +710,67 @@ _CRITICAL_COUNTERPARTS: list[tuple[str, str]] = [
 ]
 
 TEMPLATES += [(ER, s, t) for s, t in _ERROR_COUNTERPARTS] + [(CE, s, t) for s, t in _CRITICAL_COUNTERPARTS]
+
+_ERROR_COUNTERPARTS_2: list[tuple[str, str]] = [
+    ("cbs", "Exec: Processing complete, session(Corruption Repairing): {num}_{num} [[HRESULT = 0x800f081f - CBS_E_SOURCE_MISSING]]"),
+    ("cbs", "SQM: Failed to start upload with file pattern: C:\\Windows\\servicing\\sqm\\*_std.sqm, flags: 0x2 [[HRESULT = 0x80004005 - E_FAIL]]"),
+    ("windows", "Product: {word} {version} -- Installation failed. Windows Installer installed the product. Installation success or error status: 1603."),
+    ("windows", "A process has exited. Process ID: 0x{hex8} Process Name: C:\\Program Files\\{word}\\{word}.exe Exit Status: 0xC0000005"),
+    ("macos", "SUScan: Scan for client(SU) failed: Error Domain=SUErrorDomain Code=[1|100|102]"),
+    ("ios", "Application \"com.{word}.{word}\" exited abnormally with signal 11: Segmentation fault: 11"),
+    ("android", "Bluetooth enable failed: timeout waiting for state ON"),
+    ("healthapp", "insertHiHealthData() bulkSaveDetailHiHealthData fail errorCode = {small}, errorMessage = ERR_DATA_INSERT"),
+    ("proxifier", "{fqdn}:{port} error : Could not connect through proxy {fqdn}:5070 - Proxy server cannot establish a connection with the target, status code [3|4|5]"),
+    ("wpa_supplicant", "{iface}: CTRL-EVENT-ASSOC-REJECT bssid={mac} status_code=[1|17|37]"),
+    ("wpa_supplicant", "{iface}: Authentication with {mac} timed out."),
+    ("pacemaker", "Result of [start|monitor|promote] operation for {word} on {host}: [error|not running|Timed Out]"),
+    ("keepalived", "VRRP_Script(chk_{word}) failed (exited with status 1)"),
+    ("fsck", "fsck.ext4: Bad magic number in super-block while trying to open /dev/{dev}"),
+    ("smartd", "Device: /dev/{dev} [[SAT]], {small} Currently unreadable (pending) sectors"),
+    ("network", "%LINK-3-UPDOWN: Interface GigabitEthernet{small}/0/{small}, changed state to down"),
+    ("network", "%OSPF-5-ADJCHG: Process {small}, Nbr {ip} on Vlan{int} from FULL to DOWN, Neighbor Down: Dead timer expired"),
+    ("network", "%BGP-5-ADJCHANGE: neighbor {ip} Down BGP Notification sent"),
+    ("apache", "mod_jk child workerEnv in error state {small}"),
+    ("postgres", "could not receive data from client: Connection reset by peer"),
+    ("mysql", "Slave I/O thread for channel '': error connecting to master 'repl@{ip}:3306' - retry-time: 60 retries: {small} message: Can't connect to MySQL server on '{ip}:3306' (111)"),
+    ("redis", "MASTER aborted replication with an error: NOAUTH Authentication required."),
+    ("kubelet", "\"Probe failed\" probeType=\"[Readiness|Liveness]\" pod=\"{namespace}/{pod}\" containerName=\"{container}\" probeResult=\"failure\" output=\"HTTP probe failed with statuscode: 503\""),
+    ("kubelet", "Container {container} in pod {namespace}/{pod} exited with code [1|2|137] (Error)"),
+    ("docker", "Container {hex} exited with exitCode=[1|2|125|126|127|139] after {duration}"),
+    ("java-app", "Connection to {host}:{port} failed after {ms} ms: {exception}"),
+    ("python-app", "Retry {small} of {small} for upload of {file} failed: {exception}"),
+    ("node-app", "health check failed: db=timeout cache=ok queue=ok ({ms}ms)"),
+    ("jenkins", "Tests run: {int}, Failures: {small}, Errors: {small}, Skipped: {small}"),
+    ("dotnet-app", "Validation finished: {small} errors, {small} warnings, {int} files checked"),
+    ("cassandra", "InetAddress /{ip} is now DOWN"),
+    ("slurm", "_job_complete: JobId={int} WEXITSTATUS [1|2|127]"),
+    ("elasticsearch", "failed to execute bulk item (index) index [[{word}-{date}]]: MapperParsingException[[failed to parse field [[{word}]]]]"),
+    ("cron", "(CRON) error (grandchild #{pid} failed with exit status [1|2|127])"),
+    ("go-app", "lost connection to nats://{host}:4222, reconnect attempt {small} failed: {exception}"),
+]
+
+_CRITICAL_COUNTERPARTS_2: list[tuple[str, str]] = [
+    ("cbs", "Failed to initialize servicing stack: component store is corrupt, all servicing operations disabled [[HRESULT = 0x80073712 - ERROR_SXS_COMPONENT_STORE_CORRUPT]]"),
+    ("ios", "SpringBoard failed to check in within {int} seconds; device userspace reboot initiated"),
+    ("keepalived", "VRRP_Instance(VI_{small}) both peers in FAULT state; virtual IP {ip} unassigned and service unreachable"),
+    ("pacemaker", "Resource {word}-vip could not be started on any node; clustered service is down"),
+    ("mdadm", "md/raid:md{small}: not enough operational devices ({small}/{small} failed); array cannot be started"),
+    ("network", "All {small} upstream BGP sessions down; site {region} lost external connectivity"),
+    ("postgres", "could not open file \"global/pg_control\": No such file or directory; database cluster cannot start"),
+    ("mysql", "InnoDB: Unable to lock ./ibdata1 error: 11; Plugin 'InnoDB' init function returned error; Aborting"),
+    ("redis", "Fatal error loading the DB: Invalid argument. Exiting."),
+    ("kubelet", "Failed to start ContainerManager: system validation failed; kubelet exiting, node {node} cannot run pods"),
+    ("cassandra", "Exiting due to error while processing commit log during initialization."),
+    ("android", "system_server died; restarting zygote, all apps will be killed"),
+    ("apache", "AH00072: make_sock: could not bind to address [[::]]:80; no listening sockets available, shutting down"),
+]
+
+TEMPLATES += [(ER, s, t) for s, t in _ERROR_COUNTERPARTS_2] + [(CE, s, t) for s, t in _CRITICAL_COUNTERPARTS_2]
+
+_ERROR_COUNTERPARTS_3: list[tuple[str, str]] = [
+    ("nginx", "worker process {pid} exited on signal [9|11|6]"),
+    ("postfix", "{hex}: to=<{email}>, relay={fqdn}[[{ip}]]:25, delay={float}, dsn=5.1.1, status=bounced (host {fqdn} said: 550 5.1.1 User unknown)"),
+    ("rabbitmq", "closing AMQP connection <0.{int}.0> ({ip}:{port} -> {ip}:5672): missed heartbeats from client, timeout: 60s"),
+]
+
+TEMPLATES += [(ER, s, t) for s, t in _ERROR_COUNTERPARTS_3]
