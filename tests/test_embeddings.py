@@ -1,0 +1,43 @@
+"""The int8 ONNX path stays close to sentence-transformers and classifies the same."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from embeddings import SentenceTransformerEmbedder
+from masking import mask_variables
+from settings import PROJECT_DIR
+
+DEV_SET = PROJECT_DIR.parent / "shared" / "data" / "real_logs_dev.csv"
+
+
+@pytest.mark.slow
+def test_onnx_embeddings_match_torch_and_classify_the_same(loaded_classifier) -> None:  # type: ignore[no-untyped-def]
+    from training.generate import generate
+
+    bert = loaded_classifier.cascade.stages[1]
+    onnx = bert.embedder
+    assert type(onnx).__name__ == "OnnxEmbedder"  # the default backend
+    sample = generate(seed=5, rows_per_template=1).sample(300, random_state=5)
+    texts = list(dict.fromkeys(mask_variables(m) for m in sample["log_message"]))
+    torch_vectors = SentenceTransformerEmbedder(max_seq_length=64).encode(texts)
+    onnx_vectors = onnx.encode(texts)
+    cosine = (torch_vectors * onnx_vectors).sum(axis=1)
+    assert cosine.min() >= 0.97
+    same = (bert.classifier.predict(torch_vectors) == bert.classifier.predict(onnx_vectors)).mean()
+    assert same >= 0.97
+    assert np.allclose(np.linalg.norm(onnx_vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_onnx_encode_keeps_input_order(loaded_classifier) -> None:  # type: ignore[no-untyped-def]
+    onnx = loaded_classifier.cascade.stages[1].embedder
+    texts = ["a much longer line about a backup job that finished", "short", "medium length line"]
+    together = onnx.encode(texts)
+    alone = np.stack([onnx.encode([text])[0] for text in texts])
+    # int8 dynamic quantisation scales per batch, so batch-mates move a vector slightly; order must hold.
+    cosine = (together * alone).sum(axis=1)
+    assert cosine.min() >= 0.99
+    assert (together @ alone.T).argmax(axis=1).tolist() == [0, 1, 2]
+    assert onnx.encode([]).shape == (0, onnx.dimension)
