@@ -72,7 +72,8 @@ class Cascade:
         if len(sources) != len(messages):
             raise ValueError("sources and messages differ in length")
         stats = CascadeStats(rows=len(messages))
-        keys = self._keys(sources, messages)
+        originals: dict[tuple[str, str], str] = {}
+        keys = self._keys(sources, messages, originals)
         distinct = [key for key in dict.fromkeys(keys) if key is not None]
         stats.keys = len(distinct)
 
@@ -90,7 +91,8 @@ class Cascade:
             ready = [key for key in pending if self._starts_at(key[0]) <= index]
             if not ready:
                 continue
-            outcomes = stage.classify_batch([LogRecord(source, message) for source, message in ready])
+            outcomes = stage.classify_batch([LogRecord(source, message, originals[(source, message)])
+                                             for source, message in ready])
             decided = set()
             for key, outcome in zip(ready, outcomes):
                 if outcome is not None:
@@ -115,7 +117,10 @@ class Cascade:
             return 0
         return next(i for i, stage in enumerate(self.stages) if stage.name == stage_name)
 
-    def _keys(self, sources: Sequence[str], messages: Sequence[str]) -> list[tuple[str, str] | None]:
+    def _keys(
+        self, sources: Sequence[str], messages: Sequence[str], originals: dict[tuple[str, str], str]
+    ) -> list[tuple[str, str] | None]:
+        """The (source, masked message) key of each row; fills `originals` with each key's first text."""
         masked_by_message: dict[str, str] = {}
         keys: list[tuple[str, str] | None] = []
         for source, message in zip(sources, messages):
@@ -128,7 +133,9 @@ class Cascade:
                 # Very long lines are cut for classification only; the output keeps the full text.
                 masked = mask_variables(text[: self.max_message_chars])
                 masked_by_message[text] = masked
-            keys.append((source or "", masked))
+            key = (source or "", masked)
+            keys.append(key)
+            originals.setdefault(key, text[: self.max_message_chars])
         return keys
 
 

@@ -10,10 +10,13 @@ Stage = Literal["regex", "bert", "llm", "none"]
 
 @dataclass(frozen=True, slots=True)
 class LogRecord:
-    """One log line to classify. ``message`` may be masked (see ``masking.mask_variables``)."""
+    """One log line to classify. ``message`` may be masked (see ``masking.mask_variables``);
+    ``original`` is then the unmasked text, for a stage that must see it (the LLM redacts it itself:
+    its rules need the digits that masking replaces)."""
 
     source: str
     message: str
+    original: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -275,9 +275,10 @@ class LlmClassifier:
 
     def _ask(self, ids: Sequence[str], chunk: Sequence[LogRecord]) -> dict[str, Any]:
         assert self._client is not None
+        texts = [record.original or record.message for record in chunk]
         logs = [
-            {"id": log_id, "source": record.source, "message": redact(record.message) if self._redact else record.message}
-            for log_id, record in zip(ids, chunk)
+            {"id": log_id, "source": record.source, "message": redact(text) if self._redact else text}
+            for log_id, record, text in zip(ids, chunk, texts)
         ]
         completion = self._client.chat.completions.create(
             model=self._model,

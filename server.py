@@ -193,7 +193,8 @@ def _classified_csv(
 
 def _output_name(filename: str | None) -> str:
     stem = (filename or "logs.csv").rsplit("/", 1)[-1].rsplit(".", 1)[0] or "logs"
-    safe = "".join(char for char in stem if char.isalnum() or char in "-_.")[:100] or "logs"
+    # ASCII only: a header value must be Latin-1, and "日志".isalnum() is True (that was a 500).
+    safe = "".join(char for char in stem if (char.isascii() and char.isalnum()) or char in "-_.")[:100] or "logs"
     return f"{safe}_classified.csv"
 
 
