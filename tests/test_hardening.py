@@ -36,7 +36,6 @@ ALLOWED_LABELS = set(CATEGORIES) | {UNCLASSIFIED}
 SSH_FAILED = "Failed password for invalid user admin from 198.51.100.7 port 50122 ssh2"
 KERNEL_PANIC = "Kernel panic - not syncing: Attempted to kill init!"
 EXPLAINED = ["target_label", "classified_by", "confidence", "reason"]
-HTTP_LINE = '203.0.113.5 - - [10/Oct/2025:13:55:36 +0000] "GET /index.html HTTP/1.1" 200 2326'
 
 
 def post_csv(client: TestClient | httpx.Client, body: bytes, *, explain: bool = False, name: str = "logs.csv",
