@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TRAIN_DATA := build/training_logs.csv
 
-.PHONY: setup run test e2e postman train onnx bench clean
+.PHONY: setup run test e2e postman train onnx bench sample diagram clean
 
 setup: $(STAMP)
 
@@ -50,6 +50,15 @@ onnx: setup
 
 bench: setup
 	$(PY) scripts/bench.py
+
+# resources/sample_logs_classified.csv: what the service answers for the sample (no LLM key)
+sample: setup
+	GROQ_API_KEY= $(PY) classifier.py resources/sample_logs.csv --output resources/sample_logs_classified.csv --explain --no-progress
+
+# assets/architecture.png from docs/architecture.dot (needs Debian's graphviz)
+diagram:
+	command -v dot >/dev/null || (apt-get update && apt-get install -y graphviz)
+	dot -Tpng -Gdpi=110 docs/architecture.dot -o assets/architecture.png
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
