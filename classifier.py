@@ -184,6 +184,7 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
         onnx_dir=settings.onnx_model_dir,
         batch_size=settings.embedding_batch_size,
         max_seq_length=settings.max_seq_length,
+        workers=settings.embedding_threads,
     )
     stored = load_model(settings.model_dir, encoder=embedder.name, dimension=embedder.dimension)
     threshold = settings.bert_threshold if settings.bert_threshold is not None else stored.threshold

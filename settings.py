@@ -29,7 +29,8 @@ class Settings(BaseSettings):
         "onnx", description="onnx: int8 ONNX Runtime (fast, small, no torch); torch: sentence-transformers"
     )
     onnx_model_dir: Path = Field(DEFAULT_MODEL_DIR / "onnx", description="Exported encoder for the onnx backend")
-    embedding_batch_size: int = Field(16, ge=1, le=1024)
+    embedding_batch_size: int = Field(16, ge=1, le=1024, description="torch backend: texts per batch")
+    embedding_threads: int = Field(2, ge=1, le=64, description="onnx backend: parallel single-text runs")
     max_seq_length: int = Field(64, ge=8, le=512)
 
     # --- LLM stage ---
