@@ -1,7 +1,7 @@
 """A model directory on disk: the logistic regression, its metadata, and mined rules.
 
     MODEL_DIR/
-      classifier.joblib   scikit-learn LogisticRegression over sentence embeddings
+      classifier.joblib   log_model.EmbeddingTextClassifier (logistic regression over embedding + words)
       metadata.json       labels, encoder, threshold, library versions, data hash, metrics
       regex_rules.yaml    optional: rules mined for this model (python -m training.mine_rules)
 
@@ -76,7 +76,7 @@ def load_model(directory: Path, *, encoder: str, dimension: int) -> StoredModel:
         raise ModelMismatchError(
             f"MODEL_DIR={directory}: classifier classes {classes} differ from metadata labels {metadata['labels']}"
         )
-    n_features = int(getattr(classifier, "n_features_in_", -1))
+    n_features = int(getattr(classifier, "embedding_dimension_", -1))
     if n_features != dimension:
         raise ModelMismatchError(
             f"MODEL_DIR={directory}: classifier expects {n_features}-dimensional embeddings, "

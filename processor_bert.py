@@ -45,4 +45,4 @@ class BertClassifier:
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities per text, columns in the order of `labels`."""
         with self._lock:
-            return self.classifier.predict_proba(self.embedder.encode(texts))
+            return self.classifier.predict_proba(texts, self.embedder.encode(texts))

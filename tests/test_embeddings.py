@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from embeddings import SentenceTransformerEmbedder
 from masking import mask_variables
-from settings import PROJECT_DIR
-
-DEV_SET = PROJECT_DIR.parent / "shared" / "data" / "real_logs_dev.csv"
 
 
 @pytest.mark.slow
@@ -26,8 +22,8 @@ def test_onnx_embeddings_match_torch_and_classify_the_same(loaded_classifier) ->
     onnx_vectors = onnx.encode(texts)
     cosine = (torch_vectors * onnx_vectors).sum(axis=1)
     assert cosine.min() >= 0.97
-    torch_proba = bert.classifier.predict_proba(torch_vectors)
-    onnx_proba = bert.classifier.predict_proba(onnx_vectors)
+    torch_proba = bert.classifier.predict_proba(texts, torch_vectors)
+    onnx_proba = bert.classifier.predict_proba(texts, onnx_vectors)
     same = torch_proba.argmax(axis=1) == onnx_proba.argmax(axis=1)
     confident = torch_proba.max(axis=1) >= bert.threshold
     # Where the torch path is confident enough to decide, the ONNX path decides the same; near the

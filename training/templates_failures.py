@@ -774,3 +774,45 @@ _ERROR_COUNTERPARTS_3: list[tuple[str, str]] = [
 ]
 
 TEMPLATES += [(ER, s, t) for s, t in _ERROR_COUNTERPARTS_3]
+
+# Failed completion said without the word "error": negation, "ended in failure", "incomplete".
+# Sentence embeddings read "job ... complete" as success unless they see such phrasings.
+_INCOMPLETE_OUTCOMES: list[tuple[str, str]] = [
+    ("analytics", "Shard {small} [replication|rebalancing|compaction] task ended in failure"),
+    ("billing", "Data [sync|export|reconciliation] job for partition {small} did not complete"),
+    ("crm", "Nightly [contact|account|lead] sync did not finish; {int} records left unprocessed"),
+    ("hr", "Payroll [batch|run] {int} was not completed: [worker stopped responding|input file missing]"),
+    ("erp", "Stock revaluation job {job} ended unsuccessfully after {sec} seconds"),
+    ("etl", "Load step for table {table} [was aborted|never finished|terminated early]; downstream step skipped"),
+    ("airflow", "Task {word}.{word} finished in state failed after {small} attempts"),
+    ("spark", "Stage {int} (collect at {word}.scala:{int}) did not complete: {small} tasks lost"),
+    ("mapreduce", "Job job_{num}_{int} completed unsuccessfully; map tasks failed: {small}"),
+    ("hive", "Query {hex8} was cancelled before completion: vertex failed"),
+    ("reporting", "Report {int} generation incomplete: data source {db} returned no response"),
+    ("analytics", "Aggregation of metrics for {date} could not be completed"),
+    ("notification", "Email batch {int} [was not delivered|delivery failed for all recipients]"),
+    ("notification", "Push notification to device {hex} was rejected by the provider"),
+    ("integrations", "Webhook delivery to {url} gave up after {small} attempts"),
+    ("third-party-api", "Call to partner endpoint {uri} returned no data; import of batch {int} skipped"),
+    ("storage", "Snapshot of volume {vol} [did not succeed|ended with errors]"),
+    ("cron", "({user}) job {word}.sh exited with non-zero status {small}"),
+    ("systemd", "{service}.service: Main process exited, code=exited, status={small}/FAILURE"),
+    ("jenkins", "Build #{int} of {word}-pipeline finished: FAILURE"),
+    ("gitlab", "Pipeline {int} for {word}/{word} failed at stage [test|build|deploy]"),
+    ("ansible", "fatal: [[{host}]]: UNREACHABLE! => changed=false, msg: Failed to connect to the host via ssh"),
+    ("terraform", "Apply of workspace {word} was unsuccessful: {small} resources not created"),
+    ("python-app", "Worker {small} could not process message {uuid}: {exception}"),
+    ("java-app", "Scheduled task {java_class}.run did not complete within {sec}s and was interrupted"),
+    ("node-app", "Unhandled promise rejection in request {req}: {exception}"),
+    ("go-app", "failed to flush buffer for tenant {customer}: context deadline exceeded"),
+    ("dotnet-app", "Background job {int} of type {java_class} was unsuccessful and will not be retried"),
+    ("mobile-app", "Upload of photo {file} did not finish: network connection lost"),
+    ("healthapp", "Step counter sync with server was unsuccessful, retry at next launch"),
+    ("media", "Transcoding of {file} stopped at {pct}%: unsupported codec"),
+    ("search", "Reindex of collection {word} aborted: {small} shards unavailable"),
+    ("logistics", "Label printing for shipment {order} failed: printer {host} offline"),
+    ("ecommerce", "Payment capture for order {order} was declined by the gateway"),
+    ("inventory", "Stock count upload for warehouse {small} rejected: checksum mismatch"),
+]
+
+TEMPLATES += [(ER, s, t) for s, t in _INCOMPLETE_OUTCOMES]

@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, classification_report, f1_score, log_loss
 from sklearn.model_selection import GroupShuffleSplit
 
 from errors import ConfigurationError
 from labels import CATEGORIES
+from log_model import EmbeddingTextClassifier
 from masking import mask_variables
 from model_store import RULES_FILE, write_model
 from processor_regex import RegexClassifier
@@ -42,7 +42,7 @@ DEFAULT_THRESHOLD_CAP = 0.5
 VALIDATION_FRACTION = 0.2
 SEED = 42
 DEFAULT_ONNX_DIR = DEFAULT_MODEL_DIR / "onnx"
-C_GRID = (1.0, 4.0, 16.0, 64.0)
+C_GRID = (4.0, 16.0, 64.0)
 
 
 def train(
@@ -89,8 +89,11 @@ def train(
     vectors = embedder.encode(list(distinct["masked"]))
     y = distinct["target_label"].to_numpy()
 
-    validation = _shape_split_validation(vectors, y, distinct["shape"].to_numpy(), labels, target_precision)
-    final = _new_classifier(validation["C"]).fit(vectors, y)
+    validation = _shape_split_validation(
+        distinct["masked"].tolist(), vectors, y, distinct["shape"].to_numpy(), labels, target_precision
+    )
+    texts = distinct["masked"].tolist()
+    final = _new_classifier(validation["C"]).fit(texts, vectors, y)
 
     data_hash = hashlib.sha256(data.read_bytes()).hexdigest()
     metadata: dict[str, Any] = {
@@ -102,7 +105,9 @@ def train(
                     "trained_with_backend": embedding_backend},
         "threshold": validation["threshold"],
         "threshold_target_precision": target_precision,
-        "classifier": {"type": "LogisticRegression", "C": validation["C"], "class_weight": "balanced"},
+        "classifier": {"type": "LogisticRegression over embedding + TF-IDF words", "C": validation["C"],
+                       "class_weight": "balanced", "tfidf_weight": final.tfidf_weight,
+                       "vocabulary": len(final.vectorizer_.vocabulary_)},
         "versions": _versions(),
         "data": {
             "file": data.name,
@@ -118,11 +123,12 @@ def train(
     return metadata
 
 
-def _new_classifier(c: float) -> LogisticRegression:
-    return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=SEED)
+def _new_classifier(c: float) -> EmbeddingTextClassifier:
+    return EmbeddingTextClassifier(C=c, random_state=SEED)
 
 
 def _shape_split_validation(
+    texts: list[str],
     vectors: np.ndarray, y: np.ndarray, groups: np.ndarray, labels: list[str], target_precision: float
 ) -> dict[str, Any]:
     """Hold out whole shapes, fit on the rest, measure, and calibrate the threshold."""
@@ -139,8 +145,8 @@ def _shape_split_validation(
     # miss). Ties (to 0.005) go to the smaller C.
     candidates = []
     for c in C_GRID:
-        model = _new_classifier(c).fit(vectors[train_idx], y[train_idx])
-        probabilities = model.predict_proba(vectors[val_idx])
+        model = _new_classifier(c).fit([texts[i] for i in train_idx], vectors[train_idx], y[train_idx])
+        probabilities = model.predict_proba([texts[i] for i in val_idx], vectors[val_idx])
         hits = (model.classes_[probabilities.argmax(axis=1)] == truth) & (probabilities.max(axis=1) >= DEFAULT_THRESHOLD_CAP)
         delivered = float(pd.Series(hits).groupby(groups[val_idx]).mean().mean())
         candidates.append((-round(delivered * 200) / 200, c, model, probabilities))
