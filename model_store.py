@@ -115,7 +115,11 @@ def write_model(directory: Path, classifier: Any, metadata: dict[str, Any]) -> N
     directory.mkdir(parents=True, exist_ok=True)
     tmp_classifier = directory / (CLASSIFIER_FILE + ".tmp")
     tmp_metadata = directory / (METADATA_FILE + ".tmp")
-    joblib.dump(classifier, tmp_classifier)
-    tmp_metadata.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp_classifier.replace(directory / CLASSIFIER_FILE)
-    tmp_metadata.replace(directory / METADATA_FILE)
+    try:
+        joblib.dump(classifier, tmp_classifier)
+        tmp_metadata.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        tmp_classifier.replace(directory / CLASSIFIER_FILE)
+        tmp_metadata.replace(directory / METADATA_FILE)
+    finally:
+        for leftover in (tmp_classifier, tmp_metadata):
+            leftover.unlink(missing_ok=True)
