@@ -11,6 +11,9 @@ from embeddings import Embedder
 from prediction import LogRecord, Prediction, Stage
 
 
+PREDICT_SLICE = 2048
+
+
 class BertClassifier:
     """Labels a record when the classifier's top probability reaches `threshold`; else passes it on."""
 
@@ -44,5 +47,10 @@ class BertClassifier:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities per text, columns in the order of `labels`."""
+        # In slices, so a chunk with tens of thousands of new shapes never holds all their features at once.
+        parts = []
         with self._lock:
-            return self.classifier.predict_proba(texts, self.embedder.encode(texts))
+            for start in range(0, len(texts), PREDICT_SLICE):
+                piece = texts[start : start + PREDICT_SLICE]
+                parts.append(self.classifier.predict_proba(piece, self.embedder.encode(piece)))
+        return np.vstack(parts) if parts else np.zeros((0, len(self.labels)))
