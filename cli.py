@@ -89,6 +89,7 @@ def _classify_file(
     with source.open("rb") as stream:
         # The input is checked before the model is loaded: a bad file fails in a second, not after start-up.
         layout = csv_io.check_layout(stream)
+        owned = classifier is None  # one handed in (tests) belongs to the caller
         if classifier is None:
             from classifier import load_classifier
 
@@ -119,6 +120,8 @@ def _classify_file(
         finally:
             bar.close()
             partial.unlink(missing_ok=True)
+            if owned:
+                classifier.close()
     stats.seconds = time.perf_counter() - started
     return stats
 

@@ -164,9 +164,7 @@ def evaluate(
     try:
         predictions = loaded.cascade.classify(list(frame["source"]), list(frame["log_message"]))
     finally:
-        close = getattr(loaded.llm, "close", None)
-        if close is not None:
-            close()
+        loaded.close()
     figures = evaluate_predictions(frame, predictions, categories=categories)
     figures = {
         "data": str(data),
