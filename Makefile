@@ -11,16 +11,18 @@ TRAIN_DATA := build/training_logs.csv
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first, pinned: pip then takes the CPU build, never a multi-GB CUDA one
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -r requirements.txt
+	# the project itself, editable: `log_classifier` imports from anywhere, no sys.path edits
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 run: setup
-	$(VENV)/bin/uvicorn server:create_app --factory --host $(HOST) --port $(PORT)
+	$(VENV)/bin/uvicorn server:app --host $(HOST) --port $(PORT)
 
 test: setup
 	$(PY) -m pytest

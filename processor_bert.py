@@ -1,56 +1,11 @@
-"""The embedding stage: sentence embeddings + logistic regression, trusted above a threshold."""
+"""Stage 2: all-MiniLM-L6-v2 sentence embeddings + logistic regression, trusted above a threshold.
 
-from __future__ import annotations
+The implementation lives in `log_classifier.stages.embedding` (the encoders in
+`log_classifier.model`). `BertClassifier` is the name this stage had in the original design.
+"""
 
-import threading
-from typing import Any, Sequence
+from log_classifier.stages.embedding import EmbeddingClassifier
 
-import numpy as np
+BertClassifier = EmbeddingClassifier
 
-from embeddings import Embedder
-from prediction import LogRecord, Prediction, Stage
-
-
-PREDICT_SLICE = 2048
-
-
-class BertClassifier:
-    """Labels a record when the classifier's top probability reaches `threshold`; else passes it on."""
-
-    name: Stage = "bert"
-
-    def __init__(self, embedder: Embedder, classifier: Any, *, threshold: float, version: str) -> None:
-        self.embedder = embedder
-        self.classifier = classifier
-        self.threshold = threshold
-        self.version = version
-        self.labels = [str(label) for label in classifier.classes_]
-        # One model shared by concurrent requests: one encode at a time also keeps 2 cores busy, not 4.
-        self._lock = threading.Lock()
-
-    def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]:
-        if not records:
-            return []
-        # Each distinct text is embedded once; one predict_proba for the whole batch.
-        texts = list(dict.fromkeys(record.message for record in records))
-        probabilities = self.predict_proba(texts)
-        by_text: dict[str, Prediction | None] = {}
-        for text, row in zip(texts, probabilities):
-            best = int(np.argmax(row))
-            confidence = float(row[best])
-            by_text[text] = (
-                Prediction(self.labels[best], "bert", round(confidence, 4), f"model:{self.version}")
-                if confidence >= self.threshold
-                else None
-            )
-        return [by_text[record.message] for record in records]
-
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities per text, columns in the order of `labels`."""
-        # In slices, so a chunk with tens of thousands of new shapes never holds all their features at once.
-        parts = []
-        with self._lock:
-            for start in range(0, len(texts), PREDICT_SLICE):
-                piece = texts[start : start + PREDICT_SLICE]
-                parts.append(self.classifier.predict_proba(piece, self.embedder.encode(piece)))
-        return np.vstack(parts) if parts else np.zeros((0, len(self.labels)))
+__all__ = ["BertClassifier", "EmbeddingClassifier"]

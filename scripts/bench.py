@@ -27,7 +27,6 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 DEV_SET = ROOT.parent / "shared" / "data" / "real_logs_dev.csv"
 
@@ -79,7 +78,7 @@ def reference_rows_per_second(path: Path, sample: int) -> float:
     import joblib
     from sentence_transformers import SentenceTransformer
 
-    from embeddings import default_model_dir
+    from log_classifier.model.embedders import default_model_dir
 
     model = SentenceTransformer(str(default_model_dir()), device="cpu")
     classifier = joblib.load(ROOT / "models" / "classifier.joblib")

@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from settings import PROJECT_DIR, Settings
+from helpers import make_settings
 
 # The test machines cannot reach a model hub; make any attempt fail fast instead of hanging.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-SHIPPED_MODEL_DIR = Path(os.environ.get("TEST_MODEL_DIR", PROJECT_DIR / "models"))
-
-
-def make_settings(**overrides: object) -> Settings:
-    """Settings from defaults and `overrides` only: no .env, no environment leaking in."""
-    values: dict[str, object] = {"model_dir": SHIPPED_MODEL_DIR, "groq_api_key": ""}
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 @pytest.fixture(scope="session")
 def app_client() -> Iterator[TestClient]:
     """The real app with the shipped model, no LLM key; loaded once for the session."""
-    from server import create_app
+    from log_classifier.api.app import create_app
 
     with TestClient(create_app(make_settings())) as client:
         yield client

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from classifier import Cascade
-from prediction import LogRecord, Prediction, Stage
-from result_cache import ResultCache
+from log_classifier.cascade import Cascade
+from log_classifier.contract import LogRecord, Prediction, Stage
+from log_classifier.cache import ResultCache
 
 
 class KeywordStage:

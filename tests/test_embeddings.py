@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from embeddings import SentenceTransformerEmbedder
-from masking import mask_variables
+from log_classifier.model.embedders import SentenceTransformerEmbedder
+from log_classifier.text.masking import mask_variables
 
 
 @pytest.mark.slow

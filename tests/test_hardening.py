@@ -26,11 +26,11 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 from schemathesis.checks import not_a_server_error
 
-from conftest import make_settings
+from helpers import make_settings
 from fake_groq import FakeGroq, closed_port_url, fake_groq  # noqa: F401  (fixture)
-from labels import CATEGORIES, UNCLASSIFIED
+from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 from live_server import serve
-from server import create_app
+from log_classifier.api.app import create_app
 
 ALLOWED_LABELS = set(CATEGORIES) | {UNCLASSIFIED}
 SSH_FAILED = "Failed password for invalid user admin from 198.51.100.7 port 50122 ssh2"

@@ -17,13 +17,13 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-import cli
-from conftest import SHIPPED_MODEL_DIR, make_settings
+from log_classifier import cli
+from helpers import SHIPPED_MODEL_DIR, make_settings
 from fake_groq import FakeGroq, serve_fake_groq
-from labels import CATEGORIES, UNCLASSIFIED
-from metrics import Metrics
-from prediction import Prediction
-from settings import PROJECT_DIR
+from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
+from log_classifier.api.metrics import Metrics
+from log_classifier.contract import Prediction
+from log_classifier.config import PROJECT_DIR
 
 API_KEY = "test-key-1"
 ALLOWED_LABELS = set(CATEGORIES) | {UNCLASSIFIED}
@@ -77,7 +77,7 @@ def fake_llm() -> Iterator[FakeGroq]:
 @pytest.fixture(scope="module")
 def strict_client(fake_llm: FakeGroq) -> Iterator[TestClient]:
     """An app that differs from the session one: API key required, JSON logs, an LLM (the fake Groq)."""
-    from server import create_app
+    from log_classifier.api.app import create_app
 
     settings = make_settings(
         api_keys=[API_KEY],
@@ -330,7 +330,7 @@ def test_json_logs_are_one_object_per_line_with_the_request_id(
     entries = [json.loads(line) for line in lines]  # every line is one JSON object
     assert all(set(entry) >= {"timestamp", "level", "logger", "message", "request_id"} for entry in entries)
     mine = [entry for entry in entries if entry["request_id"] == "req-42"]
-    assert any(entry["logger"] == "server" and entry["message"] == "classified 1 JSON logs" for entry in mine)
+    assert any(entry["logger"] == "log_classifier.api.routes.classify" and entry["message"] == "classified 1 JSON logs" for entry in mine)
     assert any(entry["logger"] == "log_classifier.access" and "POST /classify/json 200" in entry["message"] for entry in mine)
     assert all(entry["level"] == "INFO" for entry in mine)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from masking import mask_variables
+from log_classifier.text.masking import mask_variables
 
 CASES = [
     # (input, expected)

@@ -9,11 +9,12 @@ from typing import Any, Iterator
 import pytest
 from fake_groq import FakeGroq, closed_port_url, fake_groq, label_by_keyword  # noqa: F401  (fixture)
 
-from labels import CATEGORIES
-from prediction import LogRecord, Prediction
-from processor_llm import CATEGORY_DEFINITIONS, LlmClassifier
-from redaction import redact
-from settings import Settings
+from log_classifier.taxonomy import CATEGORIES
+from log_classifier.contract import LogRecord, Prediction
+from log_classifier.stages.llm import CATEGORY_DEFINITIONS, LlmClassifier
+from log_classifier.text.redaction import redact
+from log_classifier.config import Settings
+from helpers import make_settings as shared_settings
 
 pytestmark = pytest.mark.slow  # starts a local HTTP server per test
 
@@ -34,6 +35,7 @@ EXPECTED = [
 
 
 def make_settings(base_url: str, **overrides: Any) -> Settings:
+    """Settings for an LLM stage talking to the fake Groq server at `base_url`."""
     values: dict[str, Any] = {
         "groq_api_key": TEST_KEY,
         "groq_base_url": base_url,
@@ -45,7 +47,7 @@ def make_settings(base_url: str, **overrides: Any) -> Settings:
         "llm_budget_s": 20.0,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return shared_settings(**values)
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from errors import ConfigurationError
-from labels import CATEGORIES
-from masking import mask_variables
-from prediction import LogRecord
-from processor_regex import RegexClassifier, load_rules
-from settings import PROJECT_DIR
+from log_classifier.errors import ConfigurationError
+from log_classifier.taxonomy import CATEGORIES
+from log_classifier.text.masking import mask_variables
+from log_classifier.contract import LogRecord
+from log_classifier.stages.regex import RegexClassifier, load_rules
+from log_classifier.config import PROJECT_DIR
 
 SHIPPED_RULES = PROJECT_DIR / "resources" / "regex_rules.yaml"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redaction import redact
+from log_classifier.text.redaction import redact
 
 CASES = [
     # e-mail

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from settings import PROJECT_DIR, Settings
+from log_classifier.config import PROJECT_DIR, Settings
 
 EXAMPLE = PROJECT_DIR / ".env.example"
 

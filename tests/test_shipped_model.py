@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from labels import CATEGORIES
-from masking import mask_variables
-from model_store import METADATA_FILE
-from prediction import LogRecord
-from processor_bert import BertClassifier
-from settings import PROJECT_DIR
+from log_classifier.taxonomy import CATEGORIES
+from log_classifier.text.masking import mask_variables
+from log_classifier.model.store import METADATA_FILE
+from log_classifier.contract import LogRecord
+from log_classifier.stages.embedding import EmbeddingClassifier
+from log_classifier.config import PROJECT_DIR
 
 MODELS = PROJECT_DIR / "models"
 VARIANTS_PER_SHAPE = 3  # enough to measure, cheap enough for every test run
@@ -62,7 +62,7 @@ def test_shape_split_accuracy_claim_holds(metadata: dict, generated: Path, loade
         .head(VARIANTS_PER_SHAPE)
         .reset_index(drop=True)
     )
-    bert: BertClassifier = loaded_classifier.cascade.stages[1]
+    bert: EmbeddingClassifier = loaded_classifier.cascade.stages[1]
     vectors = bert.embedder.encode(list(subset["masked"]))
     labels = sorted(set(subset["target_label"]), key=CATEGORIES.index)
     result = _shape_split_validation(subset["masked"].tolist(), vectors, subset["target_label"].to_numpy(),
@@ -74,11 +74,11 @@ def test_shape_split_accuracy_claim_holds(metadata: dict, generated: Path, loade
 
 
 def test_bert_stage_passes_on_rows_below_threshold(loaded_classifier) -> None:  # type: ignore[no-untyped-def]
-    bert: BertClassifier = loaded_classifier.cascade.stages[1]
+    bert: EmbeddingClassifier = loaded_classifier.cascade.stages[1]
     records = [LogRecord("app", mask_variables("Scheduled snapshot of volume vol-7 finished successfully")),
                LogRecord("app", "zzqx")]
-    strict = BertClassifier(bert.embedder, bert.classifier, threshold=1.01, version="t")
-    lenient = BertClassifier(bert.embedder, bert.classifier, threshold=0.0, version="t")
+    strict = EmbeddingClassifier(bert.embedder, bert.classifier, threshold=1.01, version="t")
+    lenient = EmbeddingClassifier(bert.embedder, bert.classifier, threshold=0.0, version="t")
     assert strict.classify_batch(records) == [None, None]
     outcomes = lenient.classify_batch(records)
     assert all(o is not None and o.stage == "bert" and o.label in CATEGORIES for o in outcomes)

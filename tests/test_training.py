@@ -16,15 +16,15 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from embeddings import DEFAULT_ENCODER_NAME
-from errors import ConfigurationError, ModelMismatchError
-from labels import CATEGORIES, ERROR, RESOURCE_USAGE, SECURITY_ALERT, UNCLASSIFIED
-from masking import mask_variables
-from model_store import CLASSIFIER_FILE, METADATA_FILE, RULES_FILE, load_model
-from processor_regex import RegexClassifier
-from prediction import LogRecord
-from processor_llm import REASON_DISABLED
-from conftest import make_settings
+from log_classifier.model.embedders import DEFAULT_ENCODER_NAME
+from log_classifier.errors import ConfigurationError, ModelMismatchError
+from log_classifier.taxonomy import CATEGORIES, ERROR, RESOURCE_USAGE, SECURITY_ALERT, UNCLASSIFIED
+from log_classifier.text.masking import mask_variables
+from log_classifier.model.store import CLASSIFIER_FILE, METADATA_FILE, RULES_FILE, load_model
+from log_classifier.stages.regex import RegexClassifier
+from log_classifier.contract import LogRecord
+from log_classifier.stages.llm import REASON_DISABLED
+from helpers import make_settings
 from training import evaluate, mine_rules, train
 
 pytestmark = pytest.mark.slow
@@ -140,7 +140,7 @@ def test_trained_model_serves_known_shapes_through_the_api(model_dir: Path) -> N
     writer.writerow(["source", "log_message"])
     writer.writerows([("app", message) for _, message in sample])
 
-    from server import create_app
+    from log_classifier.api.app import create_app
 
     with TestClient(create_app(make_settings(model_dir=model_dir))) as client:
         response = client.post("/classify/?explain=true", files={"file": ("logs.csv", body.getvalue(), "text/csv")})

@@ -11,10 +11,10 @@ from typing import Iterator
 import httpx
 import pytest
 
-from conftest import make_settings
-from labels import CATEGORIES, UNCLASSIFIED
+from helpers import make_settings
+from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 from live_server import serve
-from settings import PROJECT_DIR
+from log_classifier.config import PROJECT_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,7 +33,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    from server import create_app
+    from log_classifier.api.app import create_app
 
     with serve(create_app(make_settings())) as url:
         yield url

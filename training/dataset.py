@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from labels import CATEGORIES
+from log_classifier.taxonomy import CATEGORIES
 
 REQUIRED_COLUMNS = ("source", "log_message", "target_label")
 

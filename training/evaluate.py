@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import classification_report, confusion_matrix, f1_score
 
-from classifier import EMPTY_MESSAGE, load_classifier
-from errors import ConfigurationError
-from labels import CATEGORIES, UNCLASSIFIED
-from prediction import Prediction
-from settings import Settings, get_settings
+from log_classifier.cascade import EMPTY_MESSAGE, load_classifier
+from log_classifier.errors import ConfigurationError
+from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
+from log_classifier.contract import Prediction
+from log_classifier.config import Settings, get_settings
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.evaluate")

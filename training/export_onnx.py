@@ -29,7 +29,7 @@ def export(output_dir: Path, model_dir: str = "") -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
 
-    from embeddings import default_model_dir, encoder_name
+    from log_classifier.model.embedders import default_model_dir, encoder_name
 
     source = Path(model_dir) if model_dir else default_model_dir()
     model = AutoModel.from_pretrained(str(source), attn_implementation="eager").eval()

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from labels import (
+from log_classifier.taxonomy import (
     CATEGORIES,
     CRITICAL_ERROR,
     DEPRECATION_WARNING,

@@ -30,13 +30,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from embeddings import Embedder
-from errors import ConfigurationError
-from masking import mask_variables
-from model_store import RULES_FILE
-from prediction import LogRecord
-from processor_regex import RegexClassifier, load_rules
-from settings import PROJECT_DIR
+from log_classifier.model.embedders import Embedder
+from log_classifier.errors import ConfigurationError
+from log_classifier.text.masking import mask_variables
+from log_classifier.model.store import RULES_FILE
+from log_classifier.contract import LogRecord
+from log_classifier.stages.regex import RegexClassifier, load_rules
+from log_classifier.config import PROJECT_DIR
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.mine_rules")
@@ -344,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ConfigurationError(f"--model-dir {args.model_dir} is not a directory")
         frame = read_labelled_csv(args.data)
         existing = RegexClassifier.from_files(*rule_files)
-        from embeddings import SentenceTransformerEmbedder
+        from log_classifier.model.embedders import SentenceTransformerEmbedder
 
         embedder = SentenceTransformerEmbedder(args.embedding_model)
         proposals = mine(

@@ -10,7 +10,7 @@ resource reading never says "failed", a routine event never carries an error wor
 
 from __future__ import annotations
 
-from labels import (
+from log_classifier.taxonomy import (
     DEPRECATION_WARNING,
     HTTP_STATUS,
     RESOURCE_USAGE,

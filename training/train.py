@@ -23,14 +23,14 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, classification_report, f1_score
 from sklearn.model_selection import GroupShuffleSplit
 
-from errors import ConfigurationError
-from labels import CATEGORIES
-from log_model import EmbeddingTextClassifier
-from masking import mask_variables
-from model_store import RULES_FILE, write_model
-from processor_regex import RegexClassifier
-from prediction import LogRecord
-from settings import DEFAULT_MODEL_DIR, PROJECT_DIR
+from log_classifier.errors import ConfigurationError
+from log_classifier.taxonomy import CATEGORIES
+from log_classifier.model.estimator import EmbeddingTextClassifier
+from log_classifier.text.masking import mask_variables
+from log_classifier.model.store import RULES_FILE, write_model
+from log_classifier.stages.regex import RegexClassifier
+from log_classifier.contract import LogRecord
+from log_classifier.config import DEFAULT_MODEL_DIR, PROJECT_DIR
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.train")
@@ -77,7 +77,7 @@ def train(
     for label, count in rare.items():
         log.warning("category %r has only %d examples (< %d): left to the LLM", label, count, min_examples)
 
-    from embeddings import make_embedder
+    from log_classifier.model.embedders import make_embedder
 
     embedder = make_embedder(
         embedding_backend, embedding_model=embedding_model, onnx_dir=onnx_dir, batch_size=16,

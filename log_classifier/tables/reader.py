@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Sequence
 
-from errors import InputError
+from log_classifier.errors import InputError
 
 REQUIRED_COLUMNS = ("source", "log_message")
 MAX_FIELD_CHARS = 10_000_000

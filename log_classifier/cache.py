@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from typing import Hashable
 
-from prediction import Prediction
+from log_classifier.contract import Prediction
 
 
 class ResultCache:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from prediction import Prediction, Stage
+from log_classifier.contract import Prediction, Stage
 
 _REQUEST_EXAMPLE = {
     "logs": [

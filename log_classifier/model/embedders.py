@@ -15,7 +15,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from errors import ConfigurationError
+from log_classifier.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 

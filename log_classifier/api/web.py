@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-WEB_DIR = Path(__file__).resolve().parent / "web"
+WEB_DIR = Path(__file__).resolve().parent / "static"
 STATIC_PREFIX = "/static"
 # Only this app's own files; no inline script, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = (

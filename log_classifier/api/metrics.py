@@ -16,14 +16,13 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Iterable, Sequence
 
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi import FastAPI
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from prediction import Prediction
+from log_classifier.contract import Prediction
 
 NAMESPACE = "log_classifier"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
@@ -143,24 +142,11 @@ def _endpoint(scope: Scope) -> str:
 
 
 def install_metrics(app: FastAPI) -> Metrics:
-    """Create the app's metrics, time every request, and add `GET /metrics`."""
+    """Create the app's metrics and time every request; `GET /metrics` is in `routes/service.py`."""
     metrics = Metrics()
     metrics.registry.register(CacheCollector(lambda: _cache_stats(app)))
     app.state.metrics = metrics
     app.add_middleware(LatencyMiddleware, metrics=metrics)
-
-    @app.get(
-        "/metrics",
-        summary="Prometheus metrics",
-        description="Rows classified by stage and category, request latency per endpoint, LLM outcomes "
-        "and result-cache hits/misses, in the Prometheus text format.",
-        tags=["service"],
-        response_class=Response,
-        responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
-    )
-    def prometheus_metrics(request: Request) -> Response:
-        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
-
     return metrics
 
 

@@ -19,8 +19,8 @@ from typing import Any
 import joblib
 import sklearn
 
-from errors import ConfigurationError, ModelMismatchError
-from labels import CATEGORIES
+from log_classifier.errors import ConfigurationError, ModelMismatchError
+from log_classifier.taxonomy import CATEGORIES
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence, TextIO
 
-import csv_io
-from classified_csv import iter_classified_csv
-from errors import ClassifierError
-from labels import CATEGORIES, UNCLASSIFIED
-from prediction import Prediction
-from settings import Settings, get_settings
+from log_classifier.tables import reader
+from log_classifier.tables.writer import iter_classified_csv
+from log_classifier.errors import ClassifierError
+from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
+from log_classifier.contract import Prediction
+from log_classifier.config import Settings, get_settings
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -88,10 +88,10 @@ def _classify_file(
     started = time.perf_counter()
     with source.open("rb") as stream:
         # The input is checked before the model is loaded: a bad file fails in a second, not after start-up.
-        layout = csv_io.check_layout(stream)
+        layout = reader.check_layout(stream)
         owned = classifier is None  # one handed in (tests) belongs to the caller
         if classifier is None:
-            from classifier import load_classifier
+            from log_classifier.cascade import load_classifier
 
             classifier = load_classifier(settings)
         partial = output.with_name(output.name + ".part")

@@ -2,8 +2,7 @@
 
 ``configure_logging(settings)`` installs one handler on the root logger (replacing the one it
 installed before, so calling it again — another app in the same process — does not double lines).
-``RequestIdMiddleware`` takes the id from an incoming ``X-Request-ID`` header (when it is a sane
-token) or makes one, exposes it to every log record of the request, and echoes it in the response.
+``request_id_var`` holds the current request's id (set by ``api.middleware.RequestIdMiddleware``).
 """
 
 from __future__ import annotations
@@ -13,14 +12,10 @@ import json
 import logging
 import re
 import sys
-import time
 import uuid
 from datetime import datetime, timezone
 
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from settings import Settings
+from log_classifier.config import Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
 NO_REQUEST = "-"
@@ -33,7 +28,6 @@ _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 _UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default=NO_REQUEST)
-access_log = logging.getLogger("log_classifier.access")
 
 
 class RequestIdFilter(logging.Filter):
@@ -101,35 +95,3 @@ def incoming_request_id(value: str | None) -> str:
     if value and _SAFE_REQUEST_ID.fullmatch(value):
         return value
     return uuid.uuid4().hex
-
-
-class RequestIdMiddleware:
-    """Pure ASGI: a request id per request, in the log context and the ``X-Request-ID`` response header."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        raw = dict(scope["headers"]).get(REQUEST_ID_HEADER.lower().encode())
-        request_id = incoming_request_id(raw.decode("latin-1") if raw else None)
-        token = request_id_var.set(request_id)
-        started = time.perf_counter()
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            access_log.info(
-                "%s %s %d %.1f ms", scope["method"], scope["path"], status, (time.perf_counter() - started) * 1000
-            )
-            request_id_var.reset(token)

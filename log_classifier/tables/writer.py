@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import BinaryIO, Callable, Iterator, Sequence
 
-import csv_io
-from prediction import Prediction
+from log_classifier.tables import reader
+from log_classifier.contract import Prediction
 
 OUTPUT_COLUMN = "target_label"
 EXPLAIN_COLUMNS = ("classified_by", "confidence", "reason")
@@ -22,7 +22,7 @@ ObserveFn = Callable[[Sequence[Prediction]], None]
 """Called with each chunk's predictions (metrics, progress, summaries)."""
 
 
-def output_header(layout: csv_io.CsvLayout, *, explain: bool) -> tuple[list[str], list[int]]:
+def output_header(layout: reader.CsvLayout, *, explain: bool) -> tuple[list[str], list[int]]:
     """The answer's header, and where each added column sits in it."""
     added = (OUTPUT_COLUMN, *EXPLAIN_COLUMNS) if explain else (OUTPUT_COLUMN,)
     header = list(layout.header)
@@ -42,7 +42,7 @@ def prediction_values(prediction: Prediction) -> tuple[str, str, str, str]:
 def iter_classified_csv(
     classify: ClassifyFn,
     stream: BinaryIO,
-    layout: csv_io.CsvLayout,
+    layout: reader.CsvLayout,
     *,
     explain: bool,
     chunk_rows: int,
@@ -51,10 +51,10 @@ def iter_classified_csv(
 ) -> Iterator[str]:
     """CSV text: the header, then each chunk classified and rendered (memory follows the chunk)."""
     header, positions = output_header(layout, explain=explain)
-    yield csv_io.render([header], neutralise_formulas=neutralise_formulas)
+    yield reader.render([header], neutralise_formulas=neutralise_formulas)
     width = len(header)
     source_at, message_at = layout.source_index, layout.message_index
-    for chunk in csv_io.iter_chunks(stream, layout, chunk_rows):
+    for chunk in reader.iter_chunks(stream, layout, chunk_rows):
         predictions = classify([row[source_at] for row in chunk], [row[message_at] for row in chunk])
         for row, prediction in zip(chunk, predictions):
             row.extend([""] * (width - len(row)))
@@ -62,4 +62,4 @@ def iter_classified_csv(
                 row[position] = value
         if observe is not None:
             observe(predictions)
-        yield csv_io.render(chunk, neutralise_formulas=neutralise_formulas)
+        yield reader.render(chunk, neutralise_formulas=neutralise_formulas)

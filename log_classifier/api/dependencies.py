@@ -1,0 +1,45 @@
+"""What routes receive through `Depends`: the loaded cascade, the settings, the API-key check."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader
+
+from log_classifier.api.errors import API_KEY_HEADER
+from log_classifier.api.metrics import Metrics
+from log_classifier.cascade import LoadedClassifier
+from log_classifier.config import Settings
+from log_classifier.errors import AuthenticationError
+
+
+def get_classifier(request: Request) -> LoadedClassifier:
+    """The cascade loaded in the lifespan."""
+    return request.app.state.classifier
+
+
+def get_app_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
+    return request.app.state.settings
+
+
+def get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+Classifier = Annotated[LoadedClassifier, Depends(get_classifier)]
+AppSettings = Annotated[Settings, Depends(get_app_settings)]
+AppMetrics = Annotated[Metrics, Depends(get_metrics)]
+
+_api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Required when API_KEYS is set")
+
+
+def require_api_key(settings: AppSettings, key: Annotated[str | None, Depends(_api_key_header)]) -> None:
+    """Pass when API_KEYS is empty or the request carries one of them (compared in constant time)."""
+    if not settings.api_keys:
+        return
+    supplied = (key or "").encode()
+    if not any(hmac.compare_digest(supplied, allowed.encode()) for allowed in settings.api_keys):
+        raise AuthenticationError(f"missing or invalid {API_KEY_HEADER} header")

@@ -1,0 +1,119 @@
+"""`POST /classify/` (CSV in, CSV out) and `POST /classify/json`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Iterator
+
+from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi.responses import StreamingResponse
+
+from log_classifier.api.dependencies import AppMetrics, AppSettings, Classifier, require_api_key
+from log_classifier.api.errors import ERROR_RESPONSES
+from log_classifier.api.metrics import Metrics
+from log_classifier.api.schemas import ClassifiedLine, ClassifyJsonRequest, ClassifyJsonResponse
+from log_classifier.cascade import LoadedClassifier
+from log_classifier.config import Settings
+from log_classifier.errors import PayloadTooLarge
+from log_classifier.tables import reader
+from log_classifier.tables.writer import iter_classified_csv
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["classify"], dependencies=[Depends(require_api_key)])
+
+
+@router.post(
+    "/classify/",
+    summary="Classify a CSV of log lines",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The input CSV, every row in order, with `target_label` added "
+            "(and `classified_by`, `confidence`, `reason` with `explain=true`).",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        **ERROR_RESPONSES,
+    },
+)
+def classify_csv(
+    classifier: Classifier,
+    settings: AppSettings,
+    metrics: AppMetrics,
+    file: Annotated[UploadFile, File(description="CSV with columns `source` and `log_message`")],
+    explain: Annotated[bool, Query(description="Add classified_by, confidence and reason columns")] = False,
+) -> StreamingResponse:
+    limit = settings.max_upload_mb * 1024 * 1024
+    if file.size is not None and file.size > limit:
+        raise PayloadTooLarge(f"the upload is larger than the {settings.max_upload_mb} MB limit")
+    layout = reader.check_layout(file.file)
+    log.info("classifying %s: %d rows", file.filename, layout.rows)
+    return StreamingResponse(
+        _classified_csv(classifier, file, layout, explain=explain, settings=settings, metrics=metrics),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{output_name(file.filename)}"'},
+    )
+
+
+@router.post(
+    "/classify/json",
+    summary="Classify log lines sent as JSON",
+    description=(
+        "Send `{\"logs\": [{\"source\": ..., \"log_message\": ...}, ...]}`; get one result per line, "
+        "in the same order. At most MAX_JSON_LOGS lines per request; "
+        "more is a 413 — split the list or upload a CSV to `POST /classify/`. "
+        "An empty list is valid and returns an empty `results` list."
+    ),
+    response_model=ClassifyJsonResponse,
+    responses={
+        400: {"description": "The body is not the documented JSON; `detail` says which field is wrong."},
+        401: ERROR_RESPONSES[401],
+        413: {"description": "More than MAX_JSON_LOGS lines, or a body larger than MAX_UPLOAD_MB."},
+    },
+)
+def classify_json(
+    classifier: Classifier, settings: AppSettings, metrics: AppMetrics, body: ClassifyJsonRequest
+) -> ClassifyJsonResponse:
+    # A sync route: FastAPI runs it in the thread pool, so the cascade never blocks the event loop.
+    if len(body.logs) > settings.max_json_logs:
+        raise PayloadTooLarge(
+            f"{len(body.logs)} logs in one request; the limit is {settings.max_json_logs} (MAX_JSON_LOGS): "
+            "split the list, or upload a CSV to POST /classify/"
+        )
+    predictions = classifier.cascade.classify(
+        [line.source for line in body.logs], [line.log_message for line in body.logs]
+    )
+    metrics.observe_predictions(predictions)
+    log.info("classified %d JSON logs", len(predictions))
+    return ClassifyJsonResponse(results=[ClassifiedLine.from_prediction(p) for p in predictions])
+
+
+def _classified_csv(
+    classifier: LoadedClassifier,
+    file: UploadFile,
+    layout: reader.CsvLayout,
+    *,
+    explain: bool,
+    settings: Settings,
+    metrics: Metrics,
+) -> Iterator[str]:
+    """Header, then each chunk classified and rendered: memory follows the chunk, not the file."""
+    try:
+        yield from iter_classified_csv(
+            classifier.cascade.classify,
+            file.file,
+            layout,
+            explain=explain,
+            chunk_rows=settings.csv_chunk_rows,
+            neutralise_formulas=settings.neutralise_formulas,
+            observe=metrics.observe_predictions,
+        )
+    finally:
+        file.file.close()
+
+
+def output_name(filename: str | None) -> str:
+    """`<stem>_classified.csv`, ASCII only: a header value must be Latin-1 (and "日志".isalnum() is True)."""
+    stem = (filename or "logs.csv").rsplit("/", 1)[-1].rsplit(".", 1)[0] or "logs"
+    safe = "".join(char for char in stem if (char.isascii() and char.isalnum()) or char in "-_.")[:100] or "logs"
+    return f"{safe}_classified.csv"

@@ -1,0 +1,30 @@
+"""`GET /health` and `GET /metrics`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from log_classifier.api.dependencies import AppMetrics, Classifier
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/health", summary="Liveness and what is loaded")
+def health(classifier: Classifier) -> dict[str, Any]:
+    return classifier.health()
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    description="Rows classified by stage and category, request latency per endpoint, LLM outcomes "
+    "and result-cache hits/misses, in the Prometheus text format.",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
+)
+def prometheus_metrics(metrics: AppMetrics) -> Response:
+    return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

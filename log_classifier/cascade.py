@@ -1,0 +1,200 @@
+"""The cascade: regex → embeddings → LLM, over a whole batch, each message shape classified once.
+
+Rows are grouped by a key (source, masked message); each stage sees each pending key once and
+only the keys the stages before it left unresolved; the result fans out to every row of the key.
+Results are kept in a bounded LRU cache across requests.
+
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from log_classifier.taxonomy import UNCLASSIFIED
+from log_classifier.text.masking import mask_variables
+from log_classifier.contract import LogRecord, Prediction, Processor, Stage
+from log_classifier.cache import ResultCache
+from log_classifier.config import Settings
+
+log = logging.getLogger(__name__)
+
+EMPTY_MESSAGE = Prediction(UNCLASSIFIED, "none", 0.0, "empty log_message")
+NO_STAGE_DECIDED = Prediction(UNCLASSIFIED, "none", 0.0, "no stage was confident")
+
+
+@dataclass
+class CascadeStats:
+    """Counters for one call, for logs and metrics."""
+
+    rows: int = 0
+    keys: int = 0
+    cache_hits: int = 0
+    by_stage: dict[str, int] = field(default_factory=dict)
+
+
+class Cascade:
+    """Classifies batches of (source, message) with an ordered list of stages.
+
+    `routes` maps a source to the name of the stage its rows start at (e.g. LegacyCRM → "llm").
+    """
+
+    def __init__(
+        self,
+        stages: Sequence[Processor],
+        *,
+        routes: Mapping[str, Stage] | None = None,
+        cache: ResultCache | None = None,
+        max_message_chars: int = 2000,
+    ) -> None:
+        self.stages = list(stages)
+        self.routes = dict(routes or {})
+        stage_names = [stage.name for stage in self.stages]
+        for source, stage_name in self.routes.items():
+            if stage_name not in stage_names:
+                raise ValueError(f"route {source!r} → {stage_name!r}: no such stage in {stage_names}")
+        self.cache = cache if cache is not None else ResultCache(0)
+        self.max_message_chars = max_message_chars
+        self._key_lock = threading.Lock()
+
+    def classify(self, sources: Sequence[str], messages: Sequence[str]) -> list[Prediction]:
+        """One prediction per row, in order."""
+        predictions, _ = self.classify_with_stats(sources, messages)
+        return predictions
+
+    def classify_with_stats(
+        self, sources: Sequence[str], messages: Sequence[str]
+    ) -> tuple[list[Prediction], CascadeStats]:
+        if len(sources) != len(messages):
+            raise ValueError("sources and messages differ in length")
+        stats = CascadeStats(rows=len(messages))
+        originals: dict[tuple[str, str], str] = {}
+        keys = self._keys(sources, messages, originals)
+        distinct = [key for key in dict.fromkeys(keys) if key is not None]
+        stats.keys = len(distinct)
+
+        resolved: dict[tuple[str, str], Prediction] = {}
+        pending: list[tuple[str, str]] = []
+        for key in distinct:
+            cached = self.cache.get(key)
+            if cached is None:
+                pending.append(key)
+            else:
+                resolved[key] = cached
+        stats.cache_hits = len(distinct) - len(pending)
+
+        for index, stage in enumerate(self.stages):
+            ready = [key for key in pending if self._starts_at(key[0]) <= index]
+            if not ready:
+                continue
+            outcomes = stage.classify_batch([LogRecord(source, message, originals[(source, message)])
+                                             for source, message in ready])
+            decided = set()
+            for key, outcome in zip(ready, outcomes):
+                if outcome is not None:
+                    resolved[key] = outcome
+                    decided.add(key)
+                    self.cache.put(key, outcome)
+            pending = [key for key in pending if key not in decided]
+
+        for key in pending:
+            resolved[key] = NO_STAGE_DECIDED
+            self.cache.put(key, NO_STAGE_DECIDED)
+
+        predictions = [EMPTY_MESSAGE if key is None else resolved[key] for key in keys]
+        for prediction in predictions:
+            stats.by_stage[prediction.stage] = stats.by_stage.get(prediction.stage, 0) + 1
+        log.debug("classified %d rows, %d keys, %d cache hits", stats.rows, stats.keys, stats.cache_hits)
+        return predictions, stats
+
+    def _starts_at(self, source: str) -> int:
+        stage_name = self.routes.get(source)
+        if stage_name is None:
+            return 0
+        return next(i for i, stage in enumerate(self.stages) if stage.name == stage_name)
+
+    def _keys(
+        self, sources: Sequence[str], messages: Sequence[str], originals: dict[tuple[str, str], str]
+    ) -> list[tuple[str, str] | None]:
+        """The (source, masked message) key of each row; fills `originals` with each key's first text."""
+        masked_by_message: dict[str, str] = {}
+        keys: list[tuple[str, str] | None] = []
+        for source, message in zip(sources, messages):
+            text = (message or "").strip()
+            if not text:
+                keys.append(None)
+                continue
+            masked = masked_by_message.get(text)
+            if masked is None:
+                # Very long lines are cut for classification only; the output keeps the full text.
+                masked = mask_variables(text[: self.max_message_chars])
+                masked_by_message[text] = masked
+            key = (source or "", masked)
+            keys.append(key)
+            originals.setdefault(key, text[: self.max_message_chars])
+        return keys
+
+
+@dataclass
+class LoadedClassifier:
+    """The cascade with the parts /health reports on."""
+
+    cascade: Cascade
+    model_version: str
+    model_metadata: dict
+    llm: Processor
+
+    def close(self) -> None:
+        """Release the LLM client's threads and connections."""
+        close = getattr(self.llm, "close", None)
+        if close is not None:
+            close()
+
+    def health(self) -> dict:
+        metadata = self.model_metadata
+        return {
+            "status": "ok",
+            "model": {
+                "version": self.model_version,
+                "encoder": metadata.get("encoder", {}).get("name"),
+                "labels": metadata.get("labels"),
+                "threshold": getattr(self.cascade.stages[1], "threshold", None),
+            },
+            "llm": self.llm.status(),  # type: ignore[attr-defined]
+            "cache": self.cascade.cache.stats(),
+        }
+
+
+def load_classifier(settings: Settings) -> LoadedClassifier:
+    """Load every stage from settings: rules, embedding model and classifier, LLM client."""
+    from log_classifier.model.embedders import make_embedder
+    from log_classifier.model.store import load_model
+    from log_classifier.stages.embedding import EmbeddingClassifier
+    from log_classifier.stages.llm import LlmClassifier
+    from log_classifier.stages.regex import RegexClassifier
+    from log_classifier.config import PROJECT_DIR
+
+    embedder = make_embedder(
+        settings.embedding_backend,
+        embedding_model=settings.embedding_model,
+        onnx_dir=settings.onnx_model_dir,
+        batch_size=settings.embedding_batch_size,
+        max_seq_length=settings.max_seq_length,
+        workers=settings.embedding_threads,
+    )
+    stored = load_model(settings.model_dir, encoder=embedder.name, dimension=embedder.dimension)
+    threshold = settings.bert_threshold if settings.bert_threshold is not None else stored.threshold
+    regex = RegexClassifier.from_files(PROJECT_DIR / "resources" / "regex_rules.yaml", stored.rules_path)
+    bert = EmbeddingClassifier(embedder, stored.classifier, threshold=threshold, version=stored.version)
+    llm = LlmClassifier.from_settings(settings)
+    routes: dict[str, Stage] = {source: "llm" for source in settings.llm_sources}
+    cascade = Cascade(
+        [regex, bert, llm],
+        routes=routes,
+        cache=ResultCache(settings.cache_size),
+        max_message_chars=settings.max_message_chars,
+    )
+    return LoadedClassifier(cascade, stored.version, stored.metadata, llm)
+

@@ -1,0 +1,37 @@
+"""The project's exceptions, in one place.
+
+    ClassifierError
+    ├── ConfigurationError      bad settings or model directory: the service refuses to start
+    │   └── ModelMismatchError  a model directory built for another encoder / label set / version
+    ├── AuthenticationError     API_KEYS is set and the request has no valid X-API-Key: 401
+    └── InputError              the user's upload or request is wrong: 400, with a message to fix it
+        └── PayloadTooLarge     larger than a limit: 413
+
+`log_classifier.api.errors` maps these to HTTP statuses, in one place.
+"""
+
+from __future__ import annotations
+
+
+class ClassifierError(Exception):
+    """Base of every error this project raises on purpose."""
+
+
+class ConfigurationError(ClassifierError):
+    """Settings, rules or model files are unusable; raised at start-up."""
+
+
+class ModelMismatchError(ConfigurationError):
+    """The model directory does not fit this service (encoder, labels, library versions)."""
+
+
+class AuthenticationError(ClassifierError):
+    """The request lacks a valid API key."""
+
+
+class InputError(ClassifierError):
+    """The client sent something we cannot classify; the message says what to fix."""
+
+
+class PayloadTooLarge(InputError):
+    """The request is larger than a limit (MAX_UPLOAD_MB, MAX_JSON_LOGS)."""

@@ -1,0 +1,1 @@
+"""CSV files: strict reading in chunks (reader) and the classified output (writer)."""

@@ -1,0 +1,1 @@
+"""Text preparation: masking variable parts (for grouping and the model) and redaction (for the LLM)."""
