@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TRAIN_DATA := build/training_logs.csv
 
-.PHONY: setup run test e2e postman train onnx bench sample diagram clean
+.PHONY: setup run test rules e2e postman train onnx bench sample diagram clean
 
 setup: $(STAMP)
 
@@ -24,11 +24,18 @@ $(STAMP): requirements.txt pyproject.toml
 run: setup
 	$(VENV)/bin/uvicorn server:app --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup rules
 	$(PY) -m pytest
 
-# The web page in a real headless Chromium (Debian's package; Playwright's own browser download is never used).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# The Prometheus alerting rules and their unit tests (promtool from Debian's prometheus package).
+rules:
+	command -v promtool >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus)
+	promtool check rules resources/prometheus/alerts.yml
+	promtool test rules resources/prometheus/alerts_test.yml
+
+# The web page in a real headless Chromium (Debian's package; Playwright's own browser download is never used).
 e2e: setup
 	test -x /usr/bin/chromium || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	$(PY) -m pytest -m e2e
