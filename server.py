@@ -13,7 +13,7 @@ from typing import Any
 
 from log_classifier.api.app import create_app
 
-__all__ = ["app", "create_app"]
+__all__ = ["create_app"]  # and `app`, created on first access
 
 
 def __getattr__(name: str) -> Any:

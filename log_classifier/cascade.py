@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
-from log_classifier.taxonomy import UNCLASSIFIED
-from log_classifier.text.masking import mask_variables
-from log_classifier.contract import LogRecord, Prediction, Processor, Stage
 from log_classifier.cache import ResultCache
 from log_classifier.config import Settings
+from log_classifier.contract import LogRecord, Prediction, Processor, Stage
+from log_classifier.taxonomy import UNCLASSIFIED
+from log_classifier.text.masking import mask_variables
+from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS, classification_text
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class Cascade:
         *,
         routes: Mapping[str, Stage] | None = None,
         cache: ResultCache | None = None,
-        max_message_chars: int = 2000,
+        max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
     ) -> None:
         self.stages = list(stages)
         self.routes = dict(routes or {})
@@ -122,18 +123,18 @@ class Cascade:
         masked_by_message: dict[str, str] = {}
         keys: list[tuple[str, str] | None] = []
         for source, message in zip(sources, messages):
-            text = (message or "").strip()
+            # Very long lines are cut for classification only; the output keeps the full text.
+            text = classification_text(message, self.max_message_chars)
             if not text:
                 keys.append(None)
                 continue
             masked = masked_by_message.get(text)
             if masked is None:
-                # Very long lines are cut for classification only; the output keeps the full text.
-                masked = mask_variables(text[: self.max_message_chars])
+                masked = mask_variables(text)
                 masked_by_message[text] = masked
             key = (source or "", masked)
             keys.append(key)
-            originals.setdefault(key, text[: self.max_message_chars])
+            originals.setdefault(key, text)
         return keys
 
 
@@ -169,12 +170,12 @@ class LoadedClassifier:
 
 def load_classifier(settings: Settings) -> LoadedClassifier:
     """Load every stage from settings: rules, embedding model and classifier, LLM client."""
+    from log_classifier.config import BASE_RULES_FILE
     from log_classifier.model.embedders import make_embedder
     from log_classifier.model.store import load_model
     from log_classifier.stages.embedding import EmbeddingClassifier
     from log_classifier.stages.llm import LlmClassifier
     from log_classifier.stages.regex import RegexClassifier
-    from log_classifier.config import PROJECT_DIR
 
     embedder = make_embedder(
         settings.embedding_backend,
@@ -186,7 +187,7 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
     )
     stored = load_model(settings.model_dir, encoder=embedder.name, dimension=embedder.dimension)
     threshold = settings.bert_threshold if settings.bert_threshold is not None else stored.threshold
-    regex = RegexClassifier.from_files(PROJECT_DIR / "resources" / "regex_rules.yaml", stored.rules_path)
+    regex = RegexClassifier.from_files(BASE_RULES_FILE, stored.rules_path)
     bert = EmbeddingClassifier(embedder, stored.classifier, threshold=threshold, version=stored.version)
     llm = LlmClassifier.from_settings(settings)
     routes: dict[str, Stage] = {source: "llm" for source in settings.llm_sources}

@@ -12,21 +12,24 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from log_classifier.config import Settings, get_settings
+from log_classifier.contract import STAGES, Prediction
+from log_classifier.errors import ClassifierError
 from log_classifier.tables import reader
 from log_classifier.tables.writer import iter_classified_csv
-from log_classifier.errors import ClassifierError
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
-from log_classifier.contract import Prediction
-from log_classifier.config import Settings, get_settings
+
+if TYPE_CHECKING:  # the cascade imports the model stack: only loaded when a file is classified
+    from log_classifier.cascade import LoadedClassifier
 
 EXIT_OK = 0
 EXIT_ERROR = 2
 # Rows per chunk at most: the progress bar moves once per chunk. Output does not depend on it.
 MAX_CHUNK_ROWS = 5000
-STAGE_ORDER = ("regex", "bert", "llm", "none")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, settings: Settings | None = None, classifier=None) -> int:  # type: ignore[no-untyped-def]
+def main(
+    argv: Sequence[str] | None = None, *, settings: Settings | None = None, classifier: LoadedClassifier | None = None
+) -> int:
     """Run the CLI; returns the exit code. `settings`/`classifier` are for embedding (tests, notebooks)."""
     args = build_parser().parse_args(argv)
     output: Path = args.output or args.input.with_name(f"{args.input.stem}_classified.csv")
@@ -79,7 +84,8 @@ class RunStats:
 
 
 def _classify_file(
-    source: Path, output: Path, *, explain: bool, progress: bool, settings: Settings | None, classifier  # type: ignore[no-untyped-def]
+    source: Path, output: Path, *, explain: bool, progress: bool, settings: Settings | None,
+    classifier: LoadedClassifier | None,
 ) -> RunStats:
     from tqdm import tqdm
 
@@ -136,7 +142,7 @@ def write_summary(out: TextIO, stats: RunStats, *, output: Path) -> None:
         count = stats.categories.get(name, 0)
         out.write(f"{name:<{width}}  {count:>8}  {100 * count / total:>5.1f}%\n")
     out.write(f"\n{'stage':<{width}}  {'rows':>8}  {'share':>6}\n")
-    for name in STAGE_ORDER:
+    for name in STAGES:
         count = stats.stages.get(name, 0)
         out.write(f"{name:<{width}}  {count:>8}  {100 * count / total:>5.1f}%\n")
 

@@ -11,8 +11,12 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = PROJECT_DIR / "models"
+# The hand-written rules every cascade starts with (a model directory may add its own mined rules).
+BASE_RULES_FILE = PROJECT_DIR / "resources" / "regex_rules.yaml"
 DEFAULT_GROQ_MODEL = "llama-3.3-70b-versatile"
 
 
@@ -51,7 +55,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(1024, ge=1)
     cache_size: int = Field(100_000, ge=0)
     csv_chunk_rows: int = Field(50_000, ge=100)
-    max_message_chars: int = Field(2000, ge=50)
+    max_message_chars: int = Field(
+        DEFAULT_MAX_MESSAGE_CHARS, ge=50, description="Longer lines are cut for classification only (output keeps them)"
+    )
     max_json_logs: int = Field(10_000, ge=1)
     neutralise_formulas: bool = True
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
@@ -75,4 +81,4 @@ class Settings(BaseSettings):
 
 def get_settings(**overrides: object) -> Settings:
     """Read the settings from the environment and `.env`; keyword arguments win."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    return Settings(**overrides)  # type: ignore[arg-type]  # keyword values are validated by pydantic at run time

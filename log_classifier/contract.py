@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol, Sequence
+from typing import Literal, Protocol, get_args
 
 Stage = Literal["regex", "bert", "llm", "none"]
+STAGES: tuple[Stage, ...] = get_args(Stage)
+"""The stage names in cascade order; "none" = no stage decided."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-
 from helpers import make_settings
+
+# The fake Groq server's fixture (`fake_groq`) for every test module.
+pytest_plugins = ("fake_groq",)
 
 # The test machines cannot reach a model hub; make any attempt fail fast instead of hanging.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

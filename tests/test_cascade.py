@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
+from log_classifier.cache import ResultCache
 from log_classifier.cascade import Cascade
 from log_classifier.contract import LogRecord, Prediction, Stage
-from log_classifier.cache import ResultCache
 
 
 class KeywordStage:

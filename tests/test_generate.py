@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from log_classifier.taxonomy import CATEGORIES, DEPRECATION_WARNING, HTTP_STATUS, SYSTEM_NOTIFICATION
 from log_classifier.config import PROJECT_DIR
+from log_classifier.taxonomy import CATEGORIES, DEPRECATION_WARNING, HTTP_STATUS, SYSTEM_NOTIFICATION
 from training import headers
 from training.fakers import FAKERS
 from training.generate import (

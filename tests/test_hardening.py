@@ -14,23 +14,26 @@ import random
 import re
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
+from fake_groq import FakeGroq, closed_port_url
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from helpers import make_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from live_server import serve
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from helpers import make_settings
-from fake_groq import FakeGroq, closed_port_url, fake_groq  # noqa: F401  (fixture)
-from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
-from live_server import serve
 from log_classifier.api.app import create_app
+from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 
 ALLOWED_LABELS = set(CATEGORIES) | {UNCLASSIFIED}
 SSH_FAILED = "Failed password for invalid user admin from 198.51.100.7 port 50122 ssh2"

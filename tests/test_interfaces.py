@@ -10,20 +10,20 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from fake_groq import FakeGroq, serve_fake_groq
 from fastapi.testclient import TestClient
+from helpers import SHIPPED_MODEL_DIR, make_settings
 from prometheus_client.parser import text_string_to_metric_families
 
 from log_classifier import cli
-from helpers import SHIPPED_MODEL_DIR, make_settings
-from fake_groq import FakeGroq, serve_fake_groq
-from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 from log_classifier.api.metrics import Metrics
-from log_classifier.contract import Prediction
 from log_classifier.config import PROJECT_DIR
+from log_classifier.contract import Prediction
+from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 
 API_KEY = "test-key-1"
 ALLOWED_LABELS = set(CATEGORIES) | {UNCLASSIFIED}

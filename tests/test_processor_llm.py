@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from fake_groq import FakeGroq, closed_port_url, fake_groq, label_by_keyword  # noqa: F401  (fixture)
+from fake_groq import FakeGroq, closed_port_url, label_by_keyword
+from helpers import make_settings as shared_settings
 
-from log_classifier.taxonomy import CATEGORIES
+from log_classifier.config import Settings
 from log_classifier.contract import LogRecord, Prediction
 from log_classifier.stages.llm import CATEGORY_DEFINITIONS, LlmClassifier
+from log_classifier.taxonomy import CATEGORIES
 from log_classifier.text.redaction import redact
-from log_classifier.config import Settings
-from helpers import make_settings as shared_settings
 
 pytestmark = pytest.mark.slow  # starts a local HTTP server per test
 

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
+from log_classifier.config import BASE_RULES_FILE
+from log_classifier.contract import LogRecord
 from log_classifier.errors import ConfigurationError
+from log_classifier.stages.regex import RegexClassifier, load_rules
 from log_classifier.taxonomy import CATEGORIES
 from log_classifier.text.masking import mask_variables
-from log_classifier.contract import LogRecord
-from log_classifier.stages.regex import RegexClassifier, load_rules
-from log_classifier.config import PROJECT_DIR
 
-SHIPPED_RULES = PROJECT_DIR / "resources" / "regex_rules.yaml"
+SHIPPED_RULES = BASE_RULES_FILE
 
 
 def classify(classifier: RegexClassifier, *messages: str):  # type: ignore[no-untyped-def]

@@ -9,22 +9,22 @@ import json
 import random
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from helpers import make_settings
 
-from log_classifier.model.embedders import DEFAULT_ENCODER_NAME
+from log_classifier.contract import LogRecord
 from log_classifier.errors import ConfigurationError, ModelMismatchError
+from log_classifier.model.embedders import DEFAULT_ENCODER_NAME
+from log_classifier.model.store import CLASSIFIER_FILE, METADATA_FILE, RULES_FILE, load_model
+from log_classifier.stages.llm import REASON_DISABLED
+from log_classifier.stages.regex import RegexClassifier
 from log_classifier.taxonomy import CATEGORIES, ERROR, RESOURCE_USAGE, SECURITY_ALERT, UNCLASSIFIED
 from log_classifier.text.masking import mask_variables
-from log_classifier.model.store import CLASSIFIER_FILE, METADATA_FILE, RULES_FILE, load_model
-from log_classifier.stages.regex import RegexClassifier
-from log_classifier.contract import LogRecord
-from log_classifier.stages.llm import REASON_DISABLED
-from helpers import make_settings
 from training import evaluate, mine_rules, train
 
 pytestmark = pytest.mark.slow

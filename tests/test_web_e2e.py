@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
-
 from helpers import make_settings
-from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 from live_server import serve
+
 from log_classifier.config import PROJECT_DIR
+from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

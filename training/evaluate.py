@@ -21,18 +21,19 @@ import json
 import logging
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import classification_report, confusion_matrix, f1_score
 
 from log_classifier.cascade import EMPTY_MESSAGE, load_classifier
+from log_classifier.config import Settings, get_settings
+from log_classifier.contract import STAGES, Prediction
 from log_classifier.errors import ConfigurationError
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
-from log_classifier.contract import Prediction
-from log_classifier.config import Settings, get_settings
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.evaluate")
@@ -40,7 +41,6 @@ log = logging.getLogger("training.evaluate")
 DEFAULT_OUTPUT_DIR = Path("build") / "eval"
 METRICS_FILE = "metrics.json"
 CONFUSION_FILE = "confusion_matrix.png"
-STAGES = ("regex", "bert", "llm", "none")
 TEMPLATE_COLUMNS = ("template", "shape")
 """Columns naming the template a row came from; the first one present is used."""
 

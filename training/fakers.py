@@ -427,7 +427,7 @@ def uri(rng: random.Random) -> str:
         params = [f"{k}={v}" for k, v in rng.sample(
             [("page", rng.randint(1, 50)), ("limit", rng.choice([10, 20, 50, 100])), ("q", word(rng)),
              ("sort", rng.choice(["asc", "desc", "created_at"])), ("id", rng.randint(1, 9999)), ("lang", rng.choice(["en", "de", "fr"])),
-             ("all_tenants", 1), ("changes-since", "2017-05-14T19%3A{}".format(rng.randint(10, 59)))], rng.randint(1, 3))]
+             ("all_tenants", 1), ("changes-since", f"2017-05-14T19%3A{rng.randint(10, 59)}")], rng.randint(1, 3))]
         p += "?" + "&".join(params)
     return p
 

@@ -604,7 +604,7 @@ def _cbs(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str
 def _winupdate(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
     d = _dt(rng)
     comp = rng.choice(["Agent", "Handler", "AU", "Misc", "Report", "DnldMgr"])
-    return f"{d:%Y-%m-%d\t%H:%M:%S}:{_ms(d)}\t {rng.randint(100, 9999):4d}\t {rng.randint(100, 9999):4x}\t{comp:<8}\t{msg}"
+    return f"{d:%Y-%m-%d}\t{d:%H:%M:%S}:{_ms(d)}\t {rng.randint(100, 9999):4d}\t {rng.randint(100, 9999):4x}\t{comp:<8}\t{msg}"
 
 
 def _macos_unified(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:

@@ -22,32 +22,30 @@ import logging
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from log_classifier.model.embedders import Embedder
-from log_classifier.errors import ConfigurationError
-from log_classifier.text.masking import mask_variables
-from log_classifier.model.store import RULES_FILE
+from log_classifier.config import BASE_RULES_FILE
 from log_classifier.contract import LogRecord
+from log_classifier.errors import ConfigurationError
+from log_classifier.model.embedders import Embedder
+from log_classifier.model.store import RULES_FILE
 from log_classifier.stages.regex import RegexClassifier, load_rules
-from log_classifier.config import PROJECT_DIR
+from log_classifier.text.prepare import masked_text
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.mine_rules")
 
-BASE_RULES = PROJECT_DIR / "resources" / "regex_rules.yaml"
 DEFAULT_EPS = 0.1
 DEFAULT_MIN_SAMPLES = 5
 DEFAULT_MIN_CLUSTER_SIZE = 20
 DEFAULT_MIN_PURITY = 1.0
 DEFAULT_OUTPUT = Path("build") / "rule_proposals.yaml"
-MAX_MESSAGE_CHARS = 2000  # as the cascade: classification sees at most this much of a line
 MIN_LITERAL_WORDS = 2
 """A pattern needs this many shared words (3+ letters outside placeholders) to be specific enough."""
 
@@ -132,7 +130,7 @@ def _joiner(sizes: set[int]) -> str:
         return " "
     if len(sizes) == 1:
         (size,) = sizes
-        return r" (?:\S+ )" + ("{%d}" % size if size > 1 else "")
+        return r" (?:\S+ )" + (f"{{{size}}}" if size > 1 else "")
     return r" (?:\S+ )*?"
 
 
@@ -193,7 +191,7 @@ def mine(
     """Proposals for `frame` (columns log_message, target_label), checked against all its rows."""
     from sklearn.cluster import DBSCAN
 
-    masked = [mask_variables(message.strip()[:MAX_MESSAGE_CHARS]) for message in frame["log_message"]]
+    masked = [masked_text(message) for message in frame["log_message"]]
     labels = list(frame["target_label"])
     # Label counts per distinct masked message, over the whole file (for the final check)...
     everything: dict[str, Counter[str]] = {}
@@ -338,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
 
     model_rules = args.model_dir / RULES_FILE if args.model_dir is not None else None
-    rule_files = [BASE_RULES] + ([model_rules] if model_rules is not None else [])
+    rule_files = [BASE_RULES_FILE] + ([model_rules] if model_rules is not None else [])
     try:
         if args.model_dir is not None and args.model_dir.exists() and not args.model_dir.is_dir():
             raise ConfigurationError(f"--model-dir {args.model_dir} is not a directory")

@@ -23,14 +23,14 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, classification_report, f1_score
 from sklearn.model_selection import GroupShuffleSplit
 
+from log_classifier.config import BASE_RULES_FILE, DEFAULT_MODEL_DIR
+from log_classifier.contract import LogRecord
 from log_classifier.errors import ConfigurationError
-from log_classifier.taxonomy import CATEGORIES
 from log_classifier.model.estimator import EmbeddingTextClassifier
-from log_classifier.text.masking import mask_variables
 from log_classifier.model.store import RULES_FILE, write_model
 from log_classifier.stages.regex import RegexClassifier
-from log_classifier.contract import LogRecord
-from log_classifier.config import DEFAULT_MODEL_DIR, PROJECT_DIR
+from log_classifier.taxonomy import CATEGORIES
+from log_classifier.text.prepare import masked_text
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.train")
@@ -58,10 +58,10 @@ def train(
 ) -> dict[str, Any]:
     """Train and write `output_dir`; returns the metadata written."""
     frame = read_labelled_csv(data)
-    frame["masked"] = [mask_variables(message[:2000]) for message in frame["log_message"]]
+    frame["masked"] = [masked_text(message) for message in frame["log_message"]]
     frame["shape"] = frame["shape"] if "shape" in frame.columns else frame["masked"]
 
-    rules = RegexClassifier.from_files(PROJECT_DIR / "resources" / "regex_rules.yaml", output_dir / RULES_FILE)
+    rules = RegexClassifier.from_files(BASE_RULES_FILE, output_dir / RULES_FILE)
     covered = [p is not None for p in rules.classify_batch([LogRecord("", m) for m in frame["masked"]])]
     learnable = frame[~np.array(covered)]
     counts = learnable["target_label"].value_counts()

@@ -10,11 +10,11 @@ error mapping and routers.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 import anyio
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from log_classifier.api.errors import error_response, install_error_handlers
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
 
     @app.middleware("http")
-    async def reject_large_bodies(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def reject_large_bodies(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > settings.max_upload_mb * 1024 * 1024 + 65536:
             return error_response(413, f"the upload is larger than the {settings.max_upload_mb} MB limit")

@@ -37,7 +37,7 @@ class LogLine(BaseModel):
 class ClassifyJsonRequest(BaseModel):
     """Log lines to classify; at most MAX_JSON_LOGS of them."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_REQUEST_EXAMPLE]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_REQUEST_EXAMPLE]})  # type: ignore[list-item]  # JsonDict is invariant
 
     logs: list[LogLine] = Field(description="The lines, in any order; the results come back in the same order")
 
@@ -63,6 +63,6 @@ class ClassifiedLine(BaseModel):
 class ClassifyJsonResponse(BaseModel):
     """One result per input line, in input order."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_RESPONSE_EXAMPLE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [_RESPONSE_EXAMPLE]})  # type: ignore[list-item]  # JsonDict is invariant
 
     results: list[ClassifiedLine]

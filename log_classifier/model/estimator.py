@@ -10,7 +10,7 @@ Follows scikit-learn conventions: `fit` returns self, learned state ends in `_`.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sparse
@@ -29,7 +29,7 @@ class EmbeddingTextClassifier:
         self.tfidf_weight = tfidf_weight
         self.random_state = random_state
 
-    def fit(self, texts: Sequence[str], vectors: np.ndarray, labels: Sequence[str]) -> "EmbeddingTextClassifier":
+    def fit(self, texts: Sequence[str], vectors: np.ndarray, labels: Sequence[str]) -> EmbeddingTextClassifier:
         self.vectorizer_ = TfidfVectorizer(
             ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=TOKEN_PATTERN, lowercase=True
         ).fit(texts)

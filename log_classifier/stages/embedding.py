@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from log_classifier.model.embedders import Embedder
 from log_classifier.contract import LogRecord, Prediction, Stage
-
+from log_classifier.model.embedders import Embedder
 
 PREDICT_SLICE = 2048
 

@@ -26,12 +26,15 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from types import TracebackType
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import groq
 
+from log_classifier.config import Settings
+from log_classifier.contract import LogRecord, Prediction, Stage
 from log_classifier.taxonomy import (
     CATEGORIES,
     CRITICAL_ERROR,
@@ -45,9 +48,7 @@ from log_classifier.taxonomy import (
     USER_ACTION,
     WORKFLOW_ERROR,
 )
-from log_classifier.contract import LogRecord, Prediction, Stage
 from log_classifier.text.redaction import redact
-from log_classifier.config import Settings
 
 logger = logging.getLogger(__name__)
 

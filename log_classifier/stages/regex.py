@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import yaml
 
+from log_classifier.contract import LogRecord, Prediction, Stage
 from log_classifier.errors import ConfigurationError
 from log_classifier.taxonomy import CATEGORIES
-from log_classifier.contract import LogRecord, Prediction, Stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class RegexClassifier:
         self.rules = tuple(rules)
 
     @classmethod
-    def from_files(cls, *paths: Path) -> "RegexClassifier":
+    def from_files(cls, *paths: Path) -> RegexClassifier:
         """Rules from each existing file, in order (base rules first, then a model's mined rules)."""
         rules: list[RegexRule] = []
         for path in paths:

@@ -12,8 +12,9 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator, Sequence
+from typing import BinaryIO
 
 from log_classifier.errors import InputError
 
@@ -93,12 +94,14 @@ def iter_rows(stream: BinaryIO, encoding: str) -> Iterator[tuple[int, list[str]]
 def check_layout(stream: BinaryIO) -> CsvLayout:
     """Read the whole upload once and check it: header, columns, field counts, encoding."""
     encoding = detect_encoding(stream)
-    rows = iter_rows(stream, encoding)
+    rows = iter_rows(stream, encoding)  # a generator: close() releases its decoder
     try:
         return _check_rows(rows, encoding)
     finally:
         # Closed here, not whenever it is garbage-collected (maybe after the stream is closed).
-        rows.close()
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
 
 
 def _check_rows(rows: Iterator[tuple[int, list[str]]], encoding: str) -> CsvLayout:

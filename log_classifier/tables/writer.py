@@ -7,10 +7,11 @@ that the input already has (e.g. a labelled file) is overwritten in place.
 
 from __future__ import annotations
 
-from typing import BinaryIO, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import BinaryIO
 
-from log_classifier.tables import reader
 from log_classifier.contract import Prediction
+from log_classifier.tables import reader
 
 OUTPUT_COLUMN = "target_label"
 EXPLAIN_COLUMNS = ("classified_by", "confidence", "reason")

@@ -8,8 +8,8 @@ than a half-masked JWT, and IPv6 goes before IPv4 so ``::ffff:10.0.0.1`` is one 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 EMAIL = "<EMAIL>"
 IP = "<IP>"
