@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TRAIN_DATA := build/training_logs.csv
 
-.PHONY: setup run test rules e2e postman train onnx bench sample diagram clean
+.PHONY: setup run test test-fast lint rules e2e postman train onnx bench sample diagram clean
 
 setup: $(STAMP)
 
@@ -24,8 +24,17 @@ $(STAMP): requirements.txt pyproject.toml
 run: setup
 	$(VENV)/bin/uvicorn server:app --host $(HOST) --port $(PORT)
 
-test: setup rules
+# The whole suite, with lint, types and the alerting rules first (what CI runs).
+test: lint rules
 	$(PY) -m pytest
+
+# The inner loop: everything but the tests marked slow (well under a minute).
+test-fast: setup
+	$(PY) -m pytest -m "not slow and not e2e" -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
