@@ -115,7 +115,7 @@ def main() -> int:
     port = free_port()
     env = {**os.environ, "GROQ_API_KEY": "", "HF_HUB_OFFLINE": "1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server:create_app", "--factory", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "uvicorn", "server:app", "--port", str(port), "--log-level", "warning"],
         cwd=ROOT, env=env,
     )
     base = f"http://127.0.0.1:{port}"

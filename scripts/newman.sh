@@ -16,7 +16,7 @@ PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); 
 BASE_URL="http://127.0.0.1:${PORT}"
 SERVER_LOG="$(mktemp)"
 
-"$PY" -m uvicorn server:create_app --factory --host 127.0.0.1 --port "$PORT" >"$SERVER_LOG" 2>&1 &
+"$PY" -m uvicorn server:app --host 127.0.0.1 --port "$PORT" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 stop_server() {
     kill "$SERVER_PID" 2>/dev/null || true
