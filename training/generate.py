@@ -207,7 +207,7 @@ def generate_rows(shapes: Sequence[Shape], seed: int, rows_per_template: int) ->
     records: list[tuple[str, str, str, str]] = []
     for shape in shapes:
         if shape.category not in CATEGORIES:
-            raise TemplateError(f"{shape.shape}: unknown category {shape.category!r}; use a name from labels.py")
+            raise TemplateError(f"{shape.shape}: unknown category {shape.category!r}; use a name from log_classifier/taxonomy.py")
         compiled = compile_template(shape.template)
         rng = random.Random(f"{seed}/{shape.shape}")
         for _ in range(rows_per_template):

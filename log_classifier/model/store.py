@@ -1,7 +1,7 @@
 """A model directory on disk: the logistic regression, its metadata, and mined rules.
 
     MODEL_DIR/
-      classifier.joblib   log_model.EmbeddingTextClassifier (logistic regression over embedding + words)
+      classifier.joblib   model.estimator.EmbeddingTextClassifier (logistic regression over embedding + words)
       metadata.json       labels, encoder, threshold, library versions, data hash, metrics
       regex_rules.yaml    optional: rules mined for this model (python -m training.mine_rules)
 
