@@ -4,107 +4,157 @@ Two lines that differ only in ids, numbers, addresses and names get the same mas
 cascade classifies each *shape* once, and the embedding model sees the words that carry meaning.
 HTTP status codes and severity words are kept: they decide categories.
 
-The masking instructions are data (`_PHASE_1`, `_PHASE_2`), compiled once and applied in order, as in Drain3.
+The instructions are data, `resources/masking_rules.yaml` (Drain3-style `regex → mask` pairs and
+one `keep` rule), read and compiled once, applied in order. Speed: one RE2 scan of an ASCII line
+against every rule's prefilter decides which rules can match at all; only those run (on real log
+lines two to four of the ~25), which makes masking ~6x faster than trying every rule.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
 
-_HTTP_HINT = re.compile(r"HTTP/\d|\b(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\b|\bstatus\b", re.IGNORECASE)
-# A 3-digit status code in an HTTP line: after a status word, after the request's closing quote or
-# protocol, before a reason phrase, or right after a path. Placeholder text avoids digits.
-_STATUS_CODE = re.compile(
-    r"(?:(?<=status)|(?<=status:)|(?<=status=)|(?<=code)|(?<=code:)|(?<=code=)|(?<=\")|(?<=HTTP/1\.0)"
-    r"|(?<=HTTP/1\.1)|(?<=HTTP/2)|(?<=HTTP/2\.0)|(?<=<PATH>)|(?<=<URL>)|(?<=\bin)|(?<=->))(\s*)([1-5]\d\d)\b"
-    r"|\b([1-5]\d\d)(?=\s+(?:OK|Created|Accepted|No Content|Moved|Found|Not Modified|Bad Request|Unauthorized"
-    r"|Forbidden|Not Found|Method Not Allowed|Conflict|Gone|Too Many Requests|Internal Server Error"
-    r"|Bad Gateway|Service Unavailable|Gateway Timeout)\b)",
-    re.IGNORECASE,
-)
-# Status codes are hidden from the number rule as letters between NUL bytes (no digits left).
+import re2
+import yaml
+
+from log_classifier.config import PROJECT_DIR
+
+RULES_PATH = PROJECT_DIR / "resources" / "masking_rules.yaml"
+
+_FIELDS = {"name", "regex", "mask", "keep", "when", "ignore_case", "plain", "prefilter"}
+# What a `keep` rule protects waits behind a marker until the end: a private-use character (not a
+# word character, digit or space) on each side of the kept text, whose digits are turned into
+# letters so that no later rule sees a number there. A marker the line does not contain is used.
+_MARKERS = "\ue000\ue001\ue002\ue003\ue004\ue005\ue006\ue007"
 _DIGITS_TO_LETTERS = str.maketrans("0123456789", "abcdefghij")
 _LETTERS_TO_DIGITS = str.maketrans("abcdefghij", "0123456789")
-_SENTINEL_BACK = re.compile(r"\x00([a-j]{3})\x00")
-
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
-
-# (placeholder, pattern), applied in this order. Earlier rules protect their text from later ones.
-# Phase 1 finds structured tokens; then HTTP status codes are protected; phase 2 masks the rest.
-_PHASE_1: tuple[tuple[str, str], ...] = (
-    ("<URL>", r"\b[a-z][a-z0-9+.-]*://[^\s\"'<>]+"),
-    ("<EMAIL>", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
-    # timestamps: ISO 8601, Apache, syslog
-    ("<TS>", r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b"),
-    ("<TS>", r"\[?\d{2}/" + _MONTH + r"/\d{4}:\d{2}:\d{2}:\d{2}(?:\s[+-]\d{4})?\]?"),
-    ("<TS>", r"\b" + _MONTH + r"\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s+\d{4})?\b"),
-    ("<TS>", r"\b\d{1,2}\s" + _MONTH + r"\s\d{4}(?:\s\d{2}:\d{2}:\d{2}(?:\.\d+)?)?\b"),
-    ("<UUID>", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"),
-    ("<MAC>", r"\b[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}\b"),
-    # IPv6 needs "::" or all eight groups, so clock times like 12:00:00 are not taken for one
-    ("<IP>", r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])"
-             r"|(?<![\w:])(?=[0-9a-fA-F:]*\d)(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?::(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?"
-             r"(?:%\w+)?(?![\w:])"),
-    ("<IP>", r"(?<![\d.])/?(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?(?![\d.])"),
-    # other dates (after IPs, which look like dotted dates) and clock times
-    # dates need a 4-digit year (or d/m/yy with slashes), so versions like 1.21.18 stay numbers
-    ("<TS>", r"\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}/\d{1,2}/\d{2})"
-             r"(?:[T\s-]\d{1,2}[:.]\d{2}[:.]\d{2}(?:[.,:]\d+)?)?\b"),
-    ("<TS>", r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"),
-    ("<PATH>", r"(?<![\w/<>])(?:[A-Za-z]:\\|\\\\)[^\s\"'<>,;]+"),
-    ("<PATH>", r"(?<![\w/<>.])(?:~|\.{1,2})?/(?:[\w.@%+=~-]+/?)+(?:\?[^\s\"']*)?"),
-)
-_PHASE_2: tuple[tuple[str, str], ...] = (
-    ("<HEX>", r"\b0x[0-9a-fA-F]+\b"),
-    ("<HEX>", r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b"),
-    # user and host names where common formats put them; the prefix (group "pre") is kept
-    ("<USER>", r"(?P<pre>\b(?:for invalid user|invalid user|for user|illegal user) |\b(?:r?user|logname|username)=|\busername: ?)"
-               r"(?!<)[^\s,;]+"),
-    ("<USER>", r"(?P<pre>\bfor )(?!invalid\b|user\b|<)[\w.@-]+(?= from\b)"),
-    ("<USER>", r"(?P<pre>\b[Uu]ser )(?!<)[\w.@-]*\d[\w.@-]*"),
-    ("<HOST>", r"(?P<pre>\b(?:rhost|host|hostname)=)(?!<)[^\s,;]+"),
-    ("<NUM>", r"(?<![A-Za-z<])[-+]?\d+(?:[.,]\d+)*"),
-    ("<NUM>", r"(?<=[A-Za-z_])\d+(?:\.\d+)*"),
-)
-# A rule is only tried when its hint occurs in the text (a cheap substring test first).
-_HINTS = {
-    "<URL>": "://", "<EMAIL>": "@", "<MAC>": ":", "<UUID>": "-",
-}
 
 
-def _compile(rules: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern[str], str], ...]:
-    compiled = []
-    for placeholder, pattern in rules:
-        regex = re.compile(pattern)
-        replacement = r"\g<pre>" + placeholder if "pre" in regex.groupindex else placeholder
-        compiled.append((replacement, regex, _HINTS.get(placeholder, "")))
-    return tuple(compiled)
+@dataclass(frozen=True)
+class MaskingRule:
+    """One compiled instruction of the rules file."""
+
+    name: str
+    pattern: re.Pattern[str]
+    mask: str
+    keep: bool = False
+    when: re.Pattern[str] | None = None
+    plain: re.Pattern[str] | None = None
+    prefilter: tuple[str, ...] = ()
 
 
-_COMPILED_1 = _compile(_PHASE_1)
-_COMPILED_2 = _compile(_PHASE_2)
-_SPACES = re.compile(r"\s+")
-_REPEATS = re.compile(r"(<(?:NUM|HEX|IP|PATH)>)(?:[\s,:;_.-]*\1)+")
+def load_rules(path: Path = RULES_PATH) -> tuple[MaskingRule, ...]:
+    """Read and compile a masking rules file; ValueError naming the rule on any mistake."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise ValueError(f"{path}: expected a mapping with a 'rules' list")
+    return tuple(_rule(entry, path) for entry in data["rules"])
+
+
+def _rule(entry: Any, path: Path) -> MaskingRule:
+    name = entry.get("name", "?") if isinstance(entry, dict) else "?"
+    where = f"{path}: masking rule {name!r}"
+    if not isinstance(entry, dict) or "name" not in entry or "regex" not in entry:
+        raise ValueError(f"{where}: each rule needs a name and a regex")
+    unknown = set(entry) - _FIELDS
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    keep = bool(entry.get("keep", False))
+    if keep == ("mask" in entry):
+        raise ValueError(f"{where}: give either a mask or keep: true")
+    flags = re.IGNORECASE if entry.get("ignore_case") else 0
+    try:
+        pattern = re.compile(entry["regex"], flags)
+        when = re.compile(entry["when"], flags) if "when" in entry else None
+        plain = re.compile(entry["plain"], flags) if "plain" in entry else None
+    except re.error as exc:
+        raise ValueError(f"{where}: {exc}") from exc
+    if keep and "keep" not in pattern.groupindex:
+        raise ValueError(f"{where}: keep: true needs a group named 'keep' in the regex")
+    prefilter = entry.get("prefilter", ())
+    return MaskingRule(
+        name=entry["name"],
+        pattern=pattern,
+        mask=str(entry.get("mask", "")),
+        keep=keep,
+        when=when,
+        plain=plain,
+        prefilter=(prefilter,) if isinstance(prefilter, str) else tuple(prefilter),
+    )
+
+
+class Masker:
+    """Applies masking rules in order; callable on one message."""
+
+    def __init__(self, rules: tuple[MaskingRule, ...]) -> None:
+        self.rules = rules
+        regex_set = re2.Set.SearchSet()
+        self._needs: list[frozenset[int]] = []
+        for rule in rules:
+            try:
+                self._needs.append(frozenset(regex_set.Add(prefilter) for prefilter in rule.prefilter))
+            except re2.error as exc:
+                raise ValueError(f"masking rule {rule.name!r}: bad prefilter: {exc}") from exc
+        regex_set.Compile()
+        self._scan: Callable[[bytes], list[int] | None] = regex_set.Match
+        # The rules to run for each set of prefilters found (a handful of distinct sets in practice).
+        self._plans: dict[frozenset[int], tuple[MaskingRule, ...]] = {}
+
+    def __call__(self, message: str) -> str:
+        # RE2's classes are ASCII ones; a line with other characters simply runs every rule.
+        plan = self._plan(message) if message.isascii() else self.rules
+        text = message
+        marker = ""
+        for rule in plan:
+            if rule.when is not None and rule.when.search(text) is None:
+                continue
+            if not rule.keep:
+                text = rule.pattern.sub(rule.mask, text)
+                continue
+            marker = marker or next((m for m in _MARKERS if m not in message), "")
+            if marker:
+                text = rule.pattern.sub(functools.partial(_protect, marker=marker), text)
+        if marker and marker in text:
+            text = _restore(text, marker)
+        # Runs of white space become one space (str.split and re's \s agree on what is a space).
+        return " ".join(text.split())
+
+    def _plan(self, message: str) -> tuple[MaskingRule, ...]:
+        found = frozenset(self._scan(message.encode()) or ())
+        plan = self._plans.get(found)
+        if plan is None:
+            plan = tuple(rule for rule, needs in zip(self.rules, self._needs) if needs <= found)
+            self._plans[found] = plan
+        return plan
+
+
+def _protect(match: re.Match[str], *, marker: str) -> str:
+    start, end = match.span("keep")
+    text = match.string
+    hidden = text[start:end].translate(_DIGITS_TO_LETTERS)
+    return text[match.start() : start] + marker + hidden + marker + text[end : match.end()]
+
+
+@functools.lru_cache(maxsize=len(_MARKERS))
+def _marked(marker: str) -> re.Pattern[str]:
+    return re.compile(f"{marker}([a-j]*){marker}")
+
+
+def _restore(text: str, marker: str) -> str:
+    # A later rule may have swallowed a marked value (e.g. into <USER>); the others come back.
+    return _marked(marker).sub(lambda match: match.group(1).translate(_LETTERS_TO_DIGITS), text)
+
+
+@functools.lru_cache(maxsize=1)
+def default_masker() -> Masker:
+    """The masker for resources/masking_rules.yaml, built on first use."""
+    return Masker(load_rules())
 
 
 def mask_variables(message: str) -> str:
     """Return `message` with variable tokens replaced by placeholders such as ``<IP>`` and ``<NUM>``."""
-    text = message
-    for replacement, pattern, hint in _COMPILED_1:
-        if hint in text:
-            text = pattern.sub(replacement, text)
-    if _HTTP_HINT.search(text):
-        text = _STATUS_CODE.sub(_hide_status_code, text)
-    for replacement, pattern, hint in _COMPILED_2:
-        if hint in text:
-            text = pattern.sub(replacement, text)
-    text = _REPEATS.sub(r"\1", text)
-    if "\x00" in text:
-        text = _SENTINEL_BACK.sub(lambda match: match.group(1).translate(_LETTERS_TO_DIGITS), text)
-    return _SPACES.sub(" ", text).strip()
-
-
-def _hide_status_code(match: re.Match[str]) -> str:
-    if match.group(2):
-        return match.group(1) + "\x00" + match.group(2).translate(_DIGITS_TO_LETTERS) + "\x00"
-    return "\x00" + match.group(3).translate(_DIGITS_TO_LETTERS) + "\x00"
+    return default_masker()(message)
