@@ -17,6 +17,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = PROJECT_DIR / "models"
 # The hand-written rules every cascade starts with (a model directory may add its own mined rules).
 BASE_RULES_FILE = PROJECT_DIR / "resources" / "regex_rules.yaml"
+# How variable parts of a line become placeholders (log_classifier/text/masking.py reads it once).
+MASKING_RULES_FILE = PROJECT_DIR / "resources" / "masking_rules.yaml"
 DEFAULT_GROQ_MODEL = "llama-3.3-70b-versatile"
 
 

@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import re2
 import yaml
-
-from log_classifier.config import PROJECT_DIR
-
-RULES_PATH = PROJECT_DIR / "resources" / "masking_rules.yaml"
 
 _FIELDS = {"name", "regex", "mask", "keep", "when", "ignore_case", "plain", "prefilter"}
 # What a `keep` rule protects waits behind a marker until the end: a private-use character (not a
@@ -47,8 +44,13 @@ class MaskingRule:
     prefilter: tuple[str, ...] = ()
 
 
-def load_rules(path: Path = RULES_PATH) -> tuple[MaskingRule, ...]:
-    """Read and compile a masking rules file; ValueError naming the rule on any mistake."""
+def load_rules(path: Path | None = None) -> tuple[MaskingRule, ...]:
+    """Read and compile a masking rules file (default: MASKING_RULES_FILE); ValueError naming the rule on any mistake."""
+    if path is None:
+        # Imported here: config imports the text preparation, which imports this module.
+        from log_classifier.config import MASKING_RULES_FILE
+
+        path = MASKING_RULES_FILE
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise ValueError(f"{path}: expected a mapping with a 'rules' list")
