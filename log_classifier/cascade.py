@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from log_classifier.cache import ResultCache
 from log_classifier.config import Settings
@@ -20,10 +21,14 @@ from log_classifier.taxonomy import UNCLASSIFIED
 from log_classifier.text.masking import mask_variables
 from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS, classification_text
 
+if TYPE_CHECKING:  # the stages import heavy libraries; load_classifier imports them when called
+    from log_classifier.stages.embedding import EmbeddingClassifier
+    from log_classifier.stages.llm import LlmStage
+
 log = logging.getLogger(__name__)
 
-EMPTY_MESSAGE = Prediction(UNCLASSIFIED, "none", 0.0, "empty log_message")
-NO_STAGE_DECIDED = Prediction(UNCLASSIFIED, "none", 0.0, "no stage was confident")
+EMPTY_MESSAGE = Prediction(UNCLASSIFIED, "none", 0.0, "empty log_message", "empty")
+NO_STAGE_DECIDED = Prediction(UNCLASSIFIED, "none", 0.0, "no stage was confident", "undecided")
 
 
 @dataclass
@@ -140,18 +145,17 @@ class Cascade:
 
 @dataclass
 class LoadedClassifier:
-    """The cascade with the parts /health reports on."""
+    """The cascade with the stages /health reports on (the same objects the cascade runs)."""
 
     cascade: Cascade
     model_version: str
     model_metadata: dict
-    llm: Processor
+    embedding: EmbeddingClassifier
+    llm: LlmStage
 
     def close(self) -> None:
         """Release the LLM client's threads and connections."""
-        close = getattr(self.llm, "close", None)
-        if close is not None:
-            close()
+        self.llm.close()
 
     def health(self) -> dict:
         metadata = self.model_metadata
@@ -161,9 +165,9 @@ class LoadedClassifier:
                 "version": self.model_version,
                 "encoder": metadata.get("encoder", {}).get("name"),
                 "labels": metadata.get("labels"),
-                "threshold": getattr(self.cascade.stages[1], "threshold", None),
+                "threshold": self.embedding.threshold,
             },
-            "llm": self.llm.status(),  # type: ignore[attr-defined]
+            "llm": self.llm.status(),
             "cache": self.cascade.cache.stats(),
         }
 
@@ -174,7 +178,7 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
     from log_classifier.model.embedders import make_embedder
     from log_classifier.model.store import load_model
     from log_classifier.stages.embedding import EmbeddingClassifier
-    from log_classifier.stages.llm import LlmClassifier
+    from log_classifier.stages.llm import make_llm_stage
     from log_classifier.stages.regex import RegexClassifier
 
     embedder = make_embedder(
@@ -189,7 +193,7 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
     threshold = settings.bert_threshold if settings.bert_threshold is not None else stored.threshold
     regex = RegexClassifier.from_files(BASE_RULES_FILE, stored.rules_path)
     bert = EmbeddingClassifier(embedder, stored.classifier, threshold=threshold, version=stored.version)
-    llm = LlmClassifier.from_settings(settings)
+    llm = make_llm_stage(settings)
     routes: dict[str, Stage] = {source: "llm" for source in settings.llm_sources}
     cascade = Cascade(
         [regex, bert, llm],
@@ -197,5 +201,5 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
         cache=ResultCache(settings.cache_size),
         max_message_chars=settings.max_message_chars,
     )
-    return LoadedClassifier(cascade, stored.version, stored.metadata, llm)
+    return LoadedClassifier(cascade, stored.version, stored.metadata, bert, llm)
 

@@ -10,6 +10,36 @@ Stage = Literal["regex", "bert", "llm", "none"]
 STAGES: tuple[Stage, ...] = get_args(Stage)
 """The stage names in cascade order; "none" = no stage decided."""
 
+Outcome = Literal[
+    "decided",
+    "empty",
+    "undecided",
+    "llm_disabled",
+    "llm_error",
+    "llm_budget",
+    "llm_circuit",
+    "llm_models_dead",
+    "llm_invalid_answer",
+    "llm_shutdown",
+]
+"""What happened to a record; code acts on this field, never on the wording of ``reason``.
+
+- ``decided``: a stage chose the label (an LLM's explicit "Unclassified" answer included);
+- ``empty``: the log message was empty; ``undecided``: no stage was confident;
+- ``llm_disabled``: the LLM stage is off (no API key);
+- ``llm_error``: the LLM call failed (HTTP error, timeout, refused, unparseable reply);
+- ``llm_budget``: the request's LLM time budget ran out first;
+- ``llm_circuit``: the circuit breaker is open after repeated failures;
+- ``llm_models_dead``: every configured model is retired or unknown to the provider;
+- ``llm_invalid_answer``: the LLM answered, but not with one of the nine names (or not for this id);
+- ``llm_shutdown``: the service stopped while the record waited for the LLM.
+"""
+
+TRANSIENT_OUTCOMES: frozenset[Outcome] = frozenset(
+    {"llm_error", "llm_budget", "llm_circuit", "llm_models_dead", "llm_invalid_answer", "llm_shutdown"}
+)
+"""Outcomes a later call may improve on (an outage, a garbled answer): never cached."""
+
 
 @dataclass(frozen=True, slots=True)
 class LogRecord:
@@ -26,16 +56,21 @@ class LogRecord:
 class Prediction:
     """What a stage decided about one record.
 
-    ``reason`` is short and human-readable: the regex rule name, the model version, "llm", or why
-    nothing could decide (for example "llm disabled: no GROQ_API_KEY").
+    ``reason`` is short and human-readable, for people: the regex rule name, the model version,
+    "llm:<model>", or why nothing could decide (for example "llm disabled: no GROQ_API_KEY").
+    ``outcome`` is the same fact for code (metrics, caching, evaluation).
     """
 
     label: str
     stage: Stage
     confidence: float
     reason: str
-    transient: bool = False
-    """True when the outcome may differ on a retry (an LLM outage): such results are not cached."""
+    outcome: Outcome = "decided"
+
+    @property
+    def transient(self) -> bool:
+        """True when a retry may give another answer (an LLM outage): such results are not cached."""
+        return self.outcome in TRANSIENT_OUTCOMES
 
 
 class Processor(Protocol):

@@ -6,23 +6,23 @@ from collections.abc import Sequence
 
 from log_classifier.cache import ResultCache
 from log_classifier.cascade import Cascade
-from log_classifier.contract import LogRecord, Prediction, Stage
+from log_classifier.contract import LogRecord, Outcome, Prediction, Stage
 
 
 class KeywordStage:
     """A stage that labels messages containing `keyword` and records every batch it was given."""
 
-    def __init__(self, name: Stage, keyword: str, label: str, *, transient: bool = False) -> None:
+    def __init__(self, name: Stage, keyword: str, label: str, *, outcome: Outcome = "decided") -> None:
         self.name = name
         self.keyword = keyword
         self.label = label
-        self.transient = transient
+        self.outcome: Outcome = outcome
         self.batches: list[list[LogRecord]] = []
 
     def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]:
         self.batches.append(list(records))
         return [
-            Prediction(self.label, self.name, 1.0, self.name, transient=self.transient)
+            Prediction(self.label, self.name, 1.0, self.name, self.outcome)
             if self.keyword in record.message
             else None
             for record in records
@@ -89,7 +89,7 @@ def test_cache_answers_repeated_shapes_across_calls() -> None:
 
 def test_transient_results_are_not_cached() -> None:
     regex = KeywordStage("regex", "never", "Error")
-    flaky = KeywordStage("llm", "lead", "Workflow Error", transient=True)
+    flaky = KeywordStage("llm", "lead", "Workflow Error", outcome="llm_error")
     cascade = Cascade([regex, flaky], cache=ResultCache(10))
     cascade.classify(["s"], ["lead 1"])
     cascade.classify(["s"], ["lead 2"])

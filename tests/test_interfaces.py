@@ -290,20 +290,25 @@ def test_metrics_count_llm_answers_and_failures(strict_client: TestClient, fake_
         before, "log_classifier_llm_failed_rows_total", kind="error") == 1
 
 
-def test_metrics_recognise_every_llm_failure_reason() -> None:
+def test_metrics_count_every_llm_failure_outcome() -> None:
     metrics = Metrics()
     metrics.observe_predictions([
         Prediction("Error", "llm", 0.9, "llm:model"),
-        Prediction(UNCLASSIFIED, "none", 0.0, "llm error: APITimeoutError"),
-        Prediction(UNCLASSIFIED, "none", 0.0, "llm budget exhausted"),
-        Prediction(UNCLASSIFIED, "none", 0.0, "llm circuit open"),
-        Prediction(UNCLASSIFIED, "none", 0.0, "llm disabled: no GROQ_API_KEY"),
+        Prediction(UNCLASSIFIED, "none", 0.0, "llm error: APITimeoutError", "llm_error"),
+        Prediction(UNCLASSIFIED, "none", 0.0, "llm budget exhausted", "llm_budget"),
+        Prediction(UNCLASSIFIED, "none", 0.0, "llm circuit open", "llm_circuit"),
+        Prediction(UNCLASSIFIED, "none", 0.0, "llm disabled: no GROQ_API_KEY", "llm_disabled"),
+        Prediction(UNCLASSIFIED, "llm", 0.0, "llm answer not a category: Banana", "llm_invalid_answer"),
+        Prediction(UNCLASSIFIED, "none", 0.0, "llm models dead: x (model_not_found)", "llm_models_dead"),
+        Prediction(UNCLASSIFIED, "none", 0.0, "llm stopped: service shutting down", "llm_shutdown"),
+        # The wording of a reason means nothing to the metrics: only the outcome field counts.
+        Prediction(UNCLASSIFIED, "none", 0.0, "llm error lookalike", "undecided"),
     ])
     text = metrics.exposition().decode()
     assert "log_classifier_llm_answered_rows_total 1.0" in text
-    for kind in ("error", "budget", "circuit"):
+    for kind in ("error", "budget", "circuit", "invalid_answer", "models_dead", "shutdown"):
         assert f'log_classifier_llm_failed_rows_total{{kind="{kind}"}} 1.0' in text
-    assert 'log_classifier_rows_classified_total{category="Unclassified",stage="none"} 4.0' in text
+    assert 'log_classifier_rows_classified_total{category="Unclassified",stage="none"} 7.0' in text
 
 
 # --- request ids and logs --------------------------------------------------------------------------

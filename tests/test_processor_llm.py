@@ -11,9 +11,11 @@ import pytest
 from fake_groq import FakeGroq, closed_port_url, label_by_keyword
 from helpers import make_settings as shared_settings
 
+from log_classifier.cache import ResultCache
+from log_classifier.cascade import Cascade
 from log_classifier.config import Settings
-from log_classifier.contract import LogRecord, Prediction
-from log_classifier.stages.llm import CATEGORY_DEFINITIONS, LlmClassifier
+from log_classifier.contract import LogRecord, Outcome, Prediction
+from log_classifier.stages.llm import CATEGORY_DEFINITIONS, LlmStage, make_llm_stage
 from log_classifier.taxonomy import CATEGORIES
 from log_classifier.text.redaction import redact
 
@@ -54,10 +56,10 @@ def make_settings(base_url: str, **overrides: Any) -> Settings:
 @pytest.fixture
 def make_llm() -> Iterator[Any]:
     """Build classifiers from settings and close them after the test."""
-    built: list[LlmClassifier] = []
+    built: list[LlmStage] = []
 
-    def make(base_url: str, **overrides: Any) -> LlmClassifier:
-        llm = LlmClassifier.from_settings(make_settings(base_url, **overrides))
+    def make(base_url: str, **overrides: Any) -> LlmStage:
+        llm = make_llm_stage(make_settings(base_url, **overrides))
         built.append(llm)
         return llm
 
@@ -66,9 +68,17 @@ def make_llm() -> Iterator[Any]:
         llm.close()
 
 
-def unresolved(reason: str) -> Prediction:
+def unresolved(reason: str, outcome: Outcome = "llm_error") -> Prediction:
     """A failure outcome: not a decision, so transient (never cached)."""
-    return Prediction("Unclassified", "none", 0.0, reason, transient=True)
+    return Prediction("Unclassified", "none", 0.0, reason, outcome)
+
+
+BUDGET = unresolved("llm budget exhausted", "llm_budget")
+CIRCUIT = unresolved("llm circuit open", "llm_circuit")
+
+
+def not_a_category(answer: str) -> Prediction:
+    return Prediction("Unclassified", "llm", 0.0, "llm answer not a category: " + answer, "llm_invalid_answer")
 
 
 # --- answers ---------------------------------------------------------------------------------------
@@ -145,13 +155,12 @@ def test_answer_outside_the_list_is_unclassified(fake_groq: FakeGroq, make_llm: 
     fake_groq.answer_with("Banana")
     llm = make_llm(fake_groq.base_url)
 
-    assert llm.classify_batch(RECORDS[:2]) == [Prediction("Unclassified", "llm", 0.0, "llm answer not a category: Banana")] * 2
+    assert llm.classify_batch(RECORDS[:2]) == [not_a_category("Banana")] * 2
+    assert all(p.transient for p in llm.classify_batch(RECORDS[:1]))  # a garbled answer is never cached
 
     long_answer = "This log looks like an error of some kind, probably a timeout"
     fake_groq.answer_with(long_answer)
-    assert llm.classify_batch(RECORDS[:1]) == [
-        Prediction("Unclassified", "llm", 0.0, "llm answer not a category: " + long_answer[:40])
-    ]
+    assert llm.classify_batch(RECORDS[:1]) == [not_a_category(long_answer[:40])]
 
 
 @pytest.mark.parametrize(
@@ -160,7 +169,7 @@ def test_answer_outside_the_list_is_unclassified(fake_groq: FakeGroq, make_llm: 
         ('  "workflow error" ', Prediction("Workflow Error", "llm", 1.0, OK_REASON)),
         ("HTTP STATUS", Prediction("HTTP Status", "llm", 1.0, OK_REASON)),
         ("Unclassified", Prediction("Unclassified", "llm", 0.0, f"llm:{MODEL} found no category")),
-        ("Error: a failure", Prediction("Unclassified", "llm", 0.0, "llm answer not a category: Error: a failure")),
+        ("Error: a failure", not_a_category("Error: a failure")),
     ],
 )
 def test_answers_are_normalised_but_strict(fake_groq: FakeGroq, make_llm: Any, answer: str, expected: Prediction) -> None:
@@ -173,7 +182,7 @@ def test_ids_missing_from_the_answer_are_unclassified(fake_groq: FakeGroq, make_
 
     assert make_llm(fake_groq.base_url).classify_batch(RECORDS) == [
         EXPECTED[0],
-        Prediction("Unclassified", "llm", 0.0, "llm answer missing id", transient=True),
+        Prediction("Unclassified", "llm", 0.0, "llm answer missing id", "llm_invalid_answer"),
         EXPECTED[2],
     ]
 
@@ -225,7 +234,7 @@ def test_long_retry_after_is_cut_by_the_budget(fake_groq: FakeGroq, make_llm: An
 
     predictions = make_llm(fake_groq.base_url, llm_max_retries=1, llm_budget_s=0.5).classify_batch(RECORDS[:2])
 
-    assert predictions == [unresolved("llm budget exhausted")] * 2
+    assert predictions == [BUDGET] * 2
     assert time.monotonic() - started < 1.5
 
 
@@ -251,8 +260,8 @@ def test_budget_exhausted_leaves_the_rest_unclassified(fake_groq: FakeGroq, make
     assert time.monotonic() - started < 2.0
     # Which of the two requests reached the server first (and hung) is up to the thread pool.
     assert predictions in (
-        [EXPECTED[0], unresolved("llm budget exhausted")],
-        [unresolved("llm budget exhausted"), EXPECTED[1]],
+        [EXPECTED[0], BUDGET],
+        [BUDGET, EXPECTED[1]],
     )
     assert len(fake_groq.requests) == 2
 
@@ -271,8 +280,9 @@ def test_unreachable_host_is_an_error(make_llm: Any) -> None:
 def test_no_key_disables_the_stage_without_any_request(fake_groq: FakeGroq, make_llm: Any) -> None:
     llm = make_llm(fake_groq.base_url, groq_api_key="")
 
-    assert llm.enabled is False
-    assert llm.classify_batch(RECORDS[:2]) == [Prediction("Unclassified", "none", 0.0, "llm disabled: no GROQ_API_KEY")] * 2
+    disabled = Prediction("Unclassified", "none", 0.0, "llm disabled: no GROQ_API_KEY", "llm_disabled")
+    assert llm.classify_batch(RECORDS[:2]) == [disabled] * 2
+    assert not disabled.transient  # cached: asking again cannot help
     assert llm.status()["enabled"] is False
     assert llm.status()["reason"] == "no GROQ_API_KEY"
     assert fake_groq.requests == []
@@ -286,14 +296,14 @@ def test_circuit_opens_after_consecutive_failures_and_stops_sending(
 
     predictions = llm.classify_batch(RECORDS + RECORDS[:1])
 
-    assert predictions == [unresolved("llm error: InternalServerError 500")] * 2 + [unresolved("llm circuit open")] * 2
+    assert predictions == [unresolved("llm error: InternalServerError 500")] * 2 + [CIRCUIT] * 2
     assert len(fake_groq.requests) == 2
     assert "llm circuit opened after 2 consecutive failures; cooling down 30.0 s" in caplog.text
     assert llm.status()["circuit"]["state"] == "open"
     assert llm.status()["circuit"]["consecutive_failures"] == 2
 
     fake_groq.answer_by_rules()  # the server recovers, but the cool-down (30 s) is not over
-    assert llm.classify_batch(RECORDS[:1]) == [unresolved("llm circuit open")]
+    assert llm.classify_batch(RECORDS[:1]) == [CIRCUIT]
     assert len(fake_groq.requests) == 2
 
 
@@ -302,7 +312,7 @@ def test_circuit_closes_after_a_successful_probe(fake_groq: FakeGroq, make_llm: 
     llm = make_llm(fake_groq.base_url, llm_breaker_failures=1, llm_breaker_cooldown_s=0.3)
 
     assert llm.classify_batch(RECORDS[:1]) == [unresolved("llm error: InternalServerError 500")]
-    assert llm.classify_batch(RECORDS[:1]) == [unresolved("llm circuit open")]
+    assert llm.classify_batch(RECORDS[:1]) == [CIRCUIT]
     time.sleep(0.35)
     assert llm.status()["circuit"]["state"] == "half-open"
 
@@ -346,3 +356,17 @@ def test_status_reports_model_and_circuit_but_never_the_key(fake_groq: FakeGroq,
 def test_fake_server_labels_by_content() -> None:
     # guards the fake itself: answers must depend on the message, or the id tests prove nothing
     assert [label_by_keyword(r.message) for r in RECORDS] == [p.label for p in EXPECTED]
+
+
+def test_an_answer_outside_the_list_is_not_cached_by_the_cascade(fake_groq: FakeGroq, make_llm: Any) -> None:
+    fake_groq.answer_with("Banana", times=1)  # one garbled reply, then the server answers by rules
+    cascade = Cascade([make_llm(fake_groq.base_url)], cache=ResultCache(10))
+
+    first = cascade.classify(["LegacyCRM"], [RECORDS[0].message])
+    second = cascade.classify(["LegacyCRM"], [RECORDS[0].message])
+
+    assert first == [not_a_category("Banana")]
+    assert second == EXPECTED[:1]  # asked again, not served the garbled answer from the cache
+    assert len(fake_groq.requests) == 2
+    third = cascade.classify(["LegacyCRM"], [RECORDS[0].message])
+    assert third == EXPECTED[:1] and len(fake_groq.requests) == 2  # a real answer is cached

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import classification_report, confusion_matrix, f1_score
 
-from log_classifier.cascade import EMPTY_MESSAGE, load_classifier
+from log_classifier.cascade import load_classifier
 from log_classifier.config import Settings, get_settings
 from log_classifier.contract import STAGES, Prediction
 from log_classifier.errors import ConfigurationError
@@ -59,7 +59,7 @@ def evaluate_predictions(
     correct = truth == predicted
     rows = len(truth)
     reached_llm = np.array(
-        [p.stage == "llm" or (p.stage == "none" and p.reason != EMPTY_MESSAGE.reason) for p in predictions], dtype=bool
+        [p.stage in ("llm", "none") and p.outcome != "empty" for p in predictions], dtype=bool
     )
 
     figures: dict[str, Any] = {

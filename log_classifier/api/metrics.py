@@ -5,9 +5,10 @@ process (tests) do not clash. What is counted:
 
 - rows classified, by stage and category (every endpoint that classifies);
 - request latency per endpoint (the route template, never the raw path: bounded label values);
-- LLM outcomes, derived from the predictions: stage "llm" = answered; a reason starting with
-  "llm error" / "llm budget" / "llm circuit" = failed (the row came back Unclassified). Rows are
-  counted, not HTTP calls: a row the cache answered with an earlier LLM answer counts as answered;
+- LLM outcomes, from each prediction's ``outcome`` field: decided by the "llm" stage = answered;
+  ``llm_error`` / ``llm_budget`` / ``llm_circuit`` / ``llm_invalid_answer`` / ``llm_models_dead`` /
+  ``llm_shutdown`` = failed (the row came back Unclassified). Rows are counted, not HTTP calls: a row
+  the cache answered with an earlier LLM answer counts as answered;
 - result-cache hits and misses, read from the cascade's cache at scrape time.
 """
 
@@ -23,12 +24,20 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from log_classifier.contract import Prediction
+from log_classifier.contract import Outcome, Prediction
 
 NAMESPACE = "log_classifier"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
 UNMATCHED_ENDPOINT = "unmatched"
-LLM_FAILURE_KINDS = {"llm error": "error", "llm budget": "budget", "llm circuit": "circuit"}
+LLM_FAILURE_KINDS: dict[Outcome, str] = {
+    "llm_error": "error",
+    "llm_budget": "budget",
+    "llm_circuit": "circuit",
+    "llm_invalid_answer": "invalid_answer",
+    "llm_models_dead": "models_dead",
+    "llm_shutdown": "shutdown",
+}
+"""The ``kind`` label of ``llm_failed_rows`` for each failed LLM outcome."""
 
 
 class Metrics:
@@ -53,7 +62,8 @@ class Metrics:
             namespace=NAMESPACE, registry=self.registry,
         )
         self.llm_failed = Counter(
-            "llm_failed_rows", "Rows the LLM stage could not answer: error, budget exhausted or circuit open",
+            "llm_failed_rows",
+            "Rows the LLM stage could not answer: error, budget, circuit (open), invalid_answer, models_dead, shutdown",
             ["kind"], namespace=NAMESPACE, registry=self.registry,
         )
 
@@ -65,13 +75,10 @@ class Metrics:
         for prediction in predictions:
             key = (prediction.stage, prediction.label)
             counts[key] = counts.get(key, 0) + 1
-            if prediction.stage == "llm":
+            if prediction.stage == "llm" and prediction.outcome == "decided":
                 answered += 1
-            else:
-                for prefix, kind in LLM_FAILURE_KINDS.items():
-                    if prediction.reason.startswith(prefix):
-                        failed[kind] = failed.get(kind, 0) + 1
-                        break
+            elif (kind := LLM_FAILURE_KINDS.get(prediction.outcome)) is not None:
+                failed[kind] = failed.get(kind, 0) + 1
         for (stage, category), count in counts.items():
             self.rows.labels(stage=stage, category=category).inc(count)
         if answered:

@@ -6,18 +6,18 @@ pool (``llm_concurrency``) under a total time budget per ``classify_batch`` call
 (``llm_budget_s``). Timeouts and retries (including ``retry-after`` on 429) are the SDK's own,
 configured from the settings.
 
-Failure modes and what the records get (never an exception):
+Failure modes and what the records get (never an exception), with the prediction's ``outcome``:
 
-- no API key                       -> ``Unclassified``, stage "none", "llm disabled: no GROQ_API_KEY"
+- no API key (``DisabledLlm``)     -> ``Unclassified``, stage "none", "llm disabled: no GROQ_API_KEY"  llm_disabled
 - HTTP error / timeout / refused /
-  unparseable answer               -> ``Unclassified``, stage "none", "llm error: <error> [<status>]"
-- too many consecutive failures    -> ``Unclassified``, stage "none", "llm circuit open"
-- budget spent before an answer    -> ``Unclassified``, stage "none", "llm budget exhausted"
-- answer outside the category list -> ``Unclassified``, stage "llm", "llm answer not a category: ..."
-- id missing from the answer       -> ``Unclassified``, stage "llm", "llm answer missing id"
+  unparseable answer               -> ``Unclassified``, stage "none", "llm error: <error> [<status>]"  llm_error
+- too many consecutive failures    -> ``Unclassified``, stage "none", "llm circuit open"               llm_circuit
+- budget spent before an answer    -> ``Unclassified``, stage "none", "llm budget exhausted"           llm_budget
+- answer outside the category list -> ``Unclassified``, stage "llm", "llm answer not a category: ..." llm_invalid_answer
+- id missing from the answer       -> ``Unclassified``, stage "llm", "llm answer missing id"          llm_invalid_answer
 
-All but the first, the "not a category" answer and an explicit "Unclassified" answer are
-``transient``: a later call may do better, so they must not be cached.
+All but the first are transient (see ``contract.TRANSIENT_OUTCOMES``): a later call may do better,
+so they are not cached. An explicit "Unclassified" answer is a decision and is cached.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 import groq
 
 from log_classifier.config import Settings
-from log_classifier.contract import LogRecord, Prediction, Stage
+from log_classifier.contract import LogRecord, Outcome, Prediction, Stage
 from log_classifier.taxonomy import (
     CATEGORIES,
     CRITICAL_ERROR,
@@ -166,12 +166,51 @@ class _CircuitBreaker:
             }
 
 
+class LlmStage(Protocol):
+    """What the cascade and /health need from the LLM stage, enabled or not."""
+
+    name: Stage
+
+    def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction]: ...
+
+    def status(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+def make_llm_stage(settings: Settings) -> LlmStage:
+    """The LLM stage the settings ask for: ``LlmClassifier``, or ``DisabledLlm`` without a key."""
+    if not settings.groq_api_key.strip():
+        return DisabledLlm("no GROQ_API_KEY", model=settings.groq_model)
+    return LlmClassifier(settings)
+
+
+class DisabledLlm:
+    """The LLM stage switched off: every record comes back Unclassified, nothing is sent."""
+
+    name: Stage = "llm"
+
+    def __init__(self, why: str, *, model: str) -> None:
+        self._why = why
+        self._model = model
+        self._prediction = Prediction(UNCLASSIFIED, "none", 0.0, f"llm disabled: {why}", "llm_disabled")
+
+    def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction]:
+        return [self._prediction] * len(records)
+
+    def status(self) -> dict[str, Any]:
+        return {"stage": self.name, "enabled": False, "reason": self._why, "model": self._model}
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
 class LlmClassifier:
     """Cascade stage backed by the Groq chat-completions API. Always answers every record.
 
-    Build it with ``LlmClassifier.from_settings(settings)`` (or the constructor); without
-    ``groq_api_key`` it is disabled and never touches the network. Call ``close()`` (or use it as a
-    context manager) when done to release the thread pool and HTTP connections.
+    Needs ``groq_api_key`` (``make_llm_stage`` gives a ``DisabledLlm`` without one). Call
+    ``close()`` (or use it as a context manager) when done to release the thread pool and HTTP
+    connections.
     """
 
     name: Stage = "llm"
@@ -183,29 +222,20 @@ class LlmClassifier:
         self._redact = settings.llm_redact
         self._system_prompt = build_system_prompt()
         self._breaker = _CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown_s)
-        self.enabled: bool = bool(settings.groq_api_key.strip())
-        self._client: groq.Groq | None = None
-        self._pool: ThreadPoolExecutor | None = None
-        if self.enabled:
-            self._client = groq.Groq(
-                api_key=settings.groq_api_key,
-                base_url=settings.groq_base_url or None,
-                timeout=settings.llm_timeout_s,
-                max_retries=settings.llm_max_retries,
-            )
-            self._pool = ThreadPoolExecutor(max_workers=settings.llm_concurrency, thread_name_prefix="llm")
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> LlmClassifier:
-        """Build the stage from the settings (same as the constructor)."""
-        return cls(settings)
+        self._client = groq.Groq(
+            api_key=settings.groq_api_key,
+            base_url=settings.groq_base_url or None,
+            timeout=settings.llm_timeout_s,
+            max_retries=settings.llm_max_retries,
+        )
+        self._pool = ThreadPoolExecutor(max_workers=settings.llm_concurrency, thread_name_prefix="llm")
 
     def status(self) -> dict[str, Any]:
-        """For /health: enabled or why not, the model, and the circuit breaker. Never the key."""
+        """For /health: the model and the circuit breaker. Never the key."""
         return {
             "stage": self.name,
-            "enabled": self.enabled,
-            "reason": "ok" if self.enabled else "no GROQ_API_KEY",
+            "enabled": True,
+            "reason": "ok",
             "model": self._model,
             "circuit": self._breaker.snapshot(),
         }
@@ -214,8 +244,6 @@ class LlmClassifier:
         """One prediction per record, in order. Never raises for LLM trouble (see module docstring)."""
         if not records:
             return []
-        if self._client is None or self._pool is None:
-            return [_unresolved(REASON_DISABLED, transient=False)] * len(records)
         deadline = time.monotonic() + self._budget_s
         chunks = [records[i : i + self._batch_size] for i in range(0, len(records), self._batch_size)]
         futures = [self._pool.submit(self._classify_chunk, chunk, deadline) for chunk in chunks]
@@ -230,17 +258,15 @@ class LlmClassifier:
                 # (bounded by the SDK's timeout and retries) and its answer is discarded.
                 future.cancel()
                 late += len(chunk)
-                predictions.extend([_unresolved(REASON_BUDGET_EXHAUSTED)] * len(chunk))
+                predictions.extend([_unresolved(REASON_BUDGET_EXHAUSTED, "llm_budget")] * len(chunk))
         if late:
             logger.warning("llm budget of %.1f s exhausted: %d of %d logs unclassified", self._budget_s, late, len(records))
         return predictions
 
     def close(self) -> None:
         """Drop queued requests and release the HTTP connections. Idempotent."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._client is not None:
-            self._client.close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._client.close()
 
     def __enter__(self) -> LlmClassifier:
         return self
@@ -252,9 +278,9 @@ class LlmClassifier:
 
     def _classify_chunk(self, chunk: Sequence[LogRecord], deadline: float) -> list[Prediction]:
         if time.monotonic() >= deadline:  # started in the instant between the wait and cancel()
-            return [_unresolved(REASON_BUDGET_EXHAUSTED)] * len(chunk)
+            return [_unresolved(REASON_BUDGET_EXHAUSTED, "llm_budget")] * len(chunk)
         if not self._breaker.allow():
-            return [_unresolved(REASON_CIRCUIT_OPEN)] * len(chunk)
+            return [_unresolved(REASON_CIRCUIT_OPEN, "llm_circuit")] * len(chunk)
         ids = [str(number) for number in range(1, len(chunk) + 1)]
         try:
             answer = self._ask(ids, chunk)
@@ -272,10 +298,9 @@ class LlmClassifier:
             return [self._to_prediction(answer.get(log_id)) for log_id in ids]
         self._breaker.record_failure()
         logger.warning("llm request for %d logs failed: %s", len(chunk), reason)
-        return [_unresolved(reason)] * len(chunk)
+        return [_unresolved(reason, "llm_error")] * len(chunk)
 
     def _ask(self, ids: Sequence[str], chunk: Sequence[LogRecord]) -> dict[str, Any]:
-        assert self._client is not None
         texts = [record.original or record.message for record in chunk]
         logs = [
             {"id": log_id, "source": record.source, "message": redact(text) if self._redact else text}
@@ -302,17 +327,19 @@ class LlmClassifier:
 
     def _to_prediction(self, raw: object) -> Prediction:
         if raw is None:
-            return Prediction(UNCLASSIFIED, "llm", 0.0, REASON_MISSING_ID, transient=True)
+            return Prediction(UNCLASSIFIED, "llm", 0.0, REASON_MISSING_ID, "llm_invalid_answer")
         text = raw if isinstance(raw, str) else json.dumps(raw)
         key = text.strip().strip("\"'`").strip().casefold()
         if key == UNCLASSIFIED.casefold():
             return Prediction(UNCLASSIFIED, "llm", 0.0, f"llm:{self._model} found no category")
         label = _CANONICAL.get(key)
         if label is None:
-            return Prediction(UNCLASSIFIED, "llm", 0.0, REASON_NOT_A_CATEGORY + text[:ANSWER_PREVIEW_CHARS])
+            # Transient (not cached): one garbled reply must not stick to the shape.
+            return Prediction(
+                UNCLASSIFIED, "llm", 0.0, REASON_NOT_A_CATEGORY + text[:ANSWER_PREVIEW_CHARS], "llm_invalid_answer"
+            )
         return Prediction(label, "llm", LLM_CONFIDENCE, f"llm:{self._model}")
 
 
-def _unresolved(reason: str, *, transient: bool = True) -> Prediction:
-    # Transient: an outage, a budget or an open circuit may be gone on the next call; not cacheable.
-    return Prediction(UNCLASSIFIED, "none", 0.0, reason, transient=transient)
+def _unresolved(reason: str, outcome: Outcome) -> Prediction:
+    return Prediction(UNCLASSIFIED, "none", 0.0, reason, outcome)
