@@ -20,6 +20,12 @@ BASE_RULES_FILE = PROJECT_DIR / "resources" / "regex_rules.yaml"
 # How variable parts of a line become placeholders (log_classifier/text/masking.py reads it once).
 MASKING_RULES_FILE = PROJECT_DIR / "resources" / "masking_rules.yaml"
 DEFAULT_GROQ_MODEL = "llama-3.3-70b-versatile"
+# Multipart framing (boundaries, part headers) on top of MAX_UPLOAD_MB.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+# Default MAX_JSON_BYTES per allowed log: its message at 2 bytes a character (mixed non-ASCII text,
+# JSON escapes) plus the keys, quotes and a source.
+JSON_BYTES_PER_MESSAGE_CHAR = 2
+JSON_BYTES_PER_LOG = 256
 
 
 class Settings(BaseSettings):
@@ -61,13 +67,31 @@ class Settings(BaseSettings):
         DEFAULT_MAX_MESSAGE_CHARS, ge=50, description="Longer lines are cut for classification only (output keeps them)"
     )
     max_json_logs: int = Field(10_000, ge=1)
+    max_json_bytes: int | None = Field(
+        None, ge=1024,
+        description="Largest POST /classify/json body in bytes; empty = MAX_JSON_LOGS x (2 x MAX_MESSAGE_CHARS + 256)",
+    )
     neutralise_formulas: bool = True
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_json: bool = False
     log_level: str = "INFO"
 
-    @field_validator("bert_threshold", mode="before")
+    @property
+    def upload_limit_bytes(self) -> int:
+        """Largest request body (an upload): MAX_UPLOAD_MB plus the multipart framing."""
+        return self.max_upload_mb * 1024 * 1024 + MULTIPART_OVERHEAD_BYTES
+
+    @property
+    def json_limit_bytes(self) -> int:
+        """Largest `POST /classify/json` body: MAX_JSON_BYTES, or derived from MAX_JSON_LOGS and
+        MAX_MESSAGE_CHARS (never above the upload limit)."""
+        if self.max_json_bytes is not None:
+            return self.max_json_bytes
+        per_log = JSON_BYTES_PER_MESSAGE_CHAR * self.max_message_chars + JSON_BYTES_PER_LOG
+        return min(self.max_json_logs * per_log, self.upload_limit_bytes)
+
+    @field_validator("bert_threshold", "max_json_bytes", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

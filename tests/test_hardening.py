@@ -591,6 +591,13 @@ def test_classify_with_a_valid_api_key(guarded_client: TestClient, endpoint: str
 
 
 @pytest.mark.slow
+def test_401_names_the_header_to_send(guarded_client: TestClient) -> None:
+    response = call(guarded_client, "json", "wrong")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "X-API-Key"
+
+
+@pytest.mark.slow
 def test_bad_body_without_key_is_401_not_a_validation_message(guarded_client: TestClient) -> None:
     assert guarded_client.post("/classify/json", json={"nope": 1}).status_code == 401
     assert guarded_client.post("/classify/", data={"x": "y"}).status_code == 401

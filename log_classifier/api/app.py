@@ -10,16 +10,19 @@ error mapping and routers.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
-from log_classifier.api.errors import error_response, install_error_handlers
-from log_classifier.api.metrics import install_metrics
-from log_classifier.api.middleware import RequestIdMiddleware
+from log_classifier.api.errors import install_error_handlers
+from log_classifier.api.metrics import LatencyMiddleware, install_metrics
+from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, RequestIdMiddleware
 from log_classifier.api.routes import classify, service
 from log_classifier.api.web import install_web
 from log_classifier.cascade import load_classifier
@@ -37,6 +40,25 @@ DESCRIPTION = (
 )
 
 
+JSON_PATH = "/classify/json"
+
+
+class ServiceApp(FastAPI):
+    """FastAPI with an outer ring of middleware (`edge_middleware`, outermost first) that wraps
+    everything, Starlette's own 500 answer included: every answer, error or not, carries the
+    request id and the CORS headers, is timed, and passed the body size limit."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.edge_middleware: list[Middleware] = []
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for cls, args, kwargs in reversed(self.edge_middleware):
+            app = cls(app, *args, **kwargs)
+        return app
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app from settings; the models are loaded in the lifespan, once."""
     settings = settings or get_settings()
@@ -50,26 +72,40 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.classifier.close()
 
-    app = FastAPI(title="Log classification service", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app = ServiceApp(title="Log classification service", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], allow_headers=["*"]
-        )
     install_error_handlers(app)
-
-    @app.middleware("http")
-    async def reject_large_bodies(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_upload_mb * 1024 * 1024 + 65536:
-            return error_response(413, f"the upload is larger than the {settings.max_upload_mb} MB limit")
-        return await call_next(request)
-
-    install_metrics(app)
+    metrics = install_metrics(app)
     app.include_router(service.router)
     app.include_router(classify.router)
     install_web(app)
 
-    # Added last, so outermost: every log line of a request, and every response, carries its id.
-    app.add_middleware(RequestIdMiddleware)
+    # Outermost first. The request id is set before anything logs; the size limit's 413 is inside
+    # CORS (a browser sees "too large", not a CORS error) and inside the timing (it is counted).
+    app.edge_middleware.append(Middleware(RequestIdMiddleware))
+    app.edge_middleware.append(Middleware(LatencyMiddleware, metrics=metrics))
+    if settings.cors_origins:
+        app.edge_middleware.append(
+            Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                       allow_headers=["*"])
+        )
+    app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
+                                          by_path={JSON_PATH: json_limit(settings)}))
     return app
+
+
+def upload_limit(settings: Settings) -> BodyLimit:
+    """MAX_UPLOAD_MB, for every request body but the JSON endpoint's."""
+    return BodyLimit(
+        settings.upload_limit_bytes,
+        f"the upload is larger than the {settings.max_upload_mb} MB limit (MAX_UPLOAD_MB)",
+    )
+
+
+def json_limit(settings: Settings) -> BodyLimit:
+    """MAX_JSON_BYTES for `POST /classify/json`: checked while the body arrives, before any parsing."""
+    return BodyLimit(
+        settings.json_limit_bytes,
+        f"the JSON body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): "
+        "split the list, or upload a CSV to POST /classify/",
+    )

@@ -150,11 +150,11 @@ def _endpoint(scope: Scope) -> str:
 
 
 def install_metrics(app: FastAPI) -> Metrics:
-    """Create the app's metrics and time every request; `GET /metrics` is in `routes/service.py`."""
+    """Create the app's metrics (`app.py` puts `LatencyMiddleware` around every request;
+    `GET /metrics` is in `routes/service.py`)."""
     metrics = Metrics()
     metrics.registry.register(CacheCollector(lambda: _cache_stats(app)))
     app.state.metrics = metrics
-    app.add_middleware(LatencyMiddleware, metrics=metrics)
     return metrics
 
 

@@ -44,9 +44,6 @@ def classify_csv(
     file: Annotated[UploadFile, File(description="CSV with columns `source` and `log_message`")],
     explain: Annotated[bool, Query(description="Add classified_by, confidence and reason columns")] = False,
 ) -> StreamingResponse:
-    limit = settings.max_upload_mb * 1024 * 1024
-    if file.size is not None and file.size > limit:
-        raise PayloadTooLarge(f"the upload is larger than the {settings.max_upload_mb} MB limit")
     layout = reader.check_layout(file.file)
     log.info("classifying %s: %d rows", file.filename, layout.rows)
     return StreamingResponse(
@@ -69,7 +66,7 @@ def classify_csv(
     responses={
         400: {"description": "The body is not the documented JSON; `detail` says which field is wrong."},
         401: ERROR_RESPONSES[401],
-        413: {"description": "More than MAX_JSON_LOGS lines, or a body larger than MAX_UPLOAD_MB."},
+        413: {"description": "More than MAX_JSON_LOGS lines, or a body larger than MAX_JSON_BYTES."},
     },
 )
 def classify_json(
