@@ -3,6 +3,11 @@
 ``configure_logging(settings)`` installs one handler on the root logger (replacing the one it
 installed before, so calling it again — another app in the same process — does not double lines).
 ``request_id_var`` holds the current request's id (set by ``api.middleware.RequestIdMiddleware``).
+
+No client can start a log line of its own: whatever a message carries (an upload's file name, a
+request path, any header) is written on one line, control characters escaped (``one_line``); in
+plain mode the lines of a traceback after the first are indented. JSON lines are one line by
+construction.
 """
 
 from __future__ import annotations
@@ -22,6 +27,11 @@ REQUEST_ID_HEADER = "X-Request-ID"
 NO_REQUEST = "-"
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 _HANDLER_NAME = "log-classifier"
+# Control characters (C0, DEL, C1) and the Unicode line/paragraph separators; tab is harmless.
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r"}
+CONTINUATION_INDENT = "    "
+_JSON_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 # Accepted from clients as is; anything else (too long, spaces, control characters) is replaced,
 # so a client cannot forge log lines through the header.
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
@@ -40,6 +50,27 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped (\\n, \\r, \\x1b, \\u2028)."""
+    return _UNSAFE_CHARS.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+class PlainFormatter(logging.Formatter):
+    """The plain line format; the message is kept on one line (see ``one_line``), and every further
+    line of a traceback is indented, so no physical line but the first can look like a record."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        safe = logging.makeLogRecord(record.__dict__)
+        safe.msg, safe.args = one_line(record.getMessage()), None
+        text = super().format(safe).replace("\r", "\\r")
+        return ("\n" + CONTINUATION_INDENT).join(text.split("\n"))
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: timestamp, level, logger, message, request_id (+ exception)."""
 
@@ -53,7 +84,8 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        # json.dumps escapes C0 controls; these three still break lines for some readers (str.splitlines).
+        return json.dumps(entry, ensure_ascii=False, default=str).translate(_JSON_LINE_BREAKS)
 
 
 class _StderrHandler(logging.StreamHandler[TextIO]):
@@ -80,7 +112,7 @@ def configure_logging(settings: Settings) -> logging.Handler:
     handler = _StderrHandler()
     handler.set_name(_HANDLER_NAME)
     handler.addFilter(RequestIdFilter())
-    handler.setFormatter(JsonFormatter() if settings.log_json else logging.Formatter(PLAIN_FORMAT))
+    handler.setFormatter(JsonFormatter() if settings.log_json else PlainFormatter(PLAIN_FORMAT))
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
     if settings.log_json:

@@ -1,4 +1,8 @@
-"""What routes receive through `Depends`: the loaded cascade, the settings, the API-key check."""
+"""What routes receive through `Depends`: the loaded cascade, the settings, the API-key check.
+
+All `async def`: they do no blocking work, and a sync dependency would take a thread-pool slot
+(the pool that CSV streaming fills under load) just to read an attribute.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +19,17 @@ from log_classifier.config import Settings
 from log_classifier.errors import AuthenticationError
 
 
-def get_classifier(request: Request) -> LoadedClassifier:
+async def get_classifier(request: Request) -> LoadedClassifier:
     """The cascade loaded in the lifespan."""
     return request.app.state.classifier
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was built with."""
     return request.app.state.settings
 
 
-def get_metrics(request: Request) -> Metrics:
+async def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
@@ -36,7 +40,7 @@ AppMetrics = Annotated[Metrics, Depends(get_metrics)]
 _api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Required when API_KEYS is set")
 
 
-def require_api_key(settings: AppSettings, key: Annotated[str | None, Depends(_api_key_header)]) -> None:
+async def require_api_key(settings: AppSettings, key: Annotated[str | None, Depends(_api_key_header)]) -> None:
     """Pass when API_KEYS is empty or the request carries one of them (compared in constant time)."""
     if not settings.api_keys:
         return

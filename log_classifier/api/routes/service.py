@@ -1,4 +1,8 @@
-"""`GET /health` and `GET /metrics`."""
+"""`GET /health` and `GET /metrics`.
+
+Both `async def` and non-blocking (they read counters): they answer on the event loop, never
+waiting for a thread-pool slot, so probes stay fast while CSV uploads fill the pool.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ router = APIRouter(tags=["service"])
 
 
 @router.get("/health", summary="Liveness and what is loaded")
-def health(classifier: Classifier) -> dict[str, Any]:
+async def health(classifier: Classifier) -> dict[str, Any]:
     return classifier.health()
 
 
@@ -26,5 +30,5 @@ def health(classifier: Classifier) -> dict[str, Any]:
     response_class=Response,
     responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
 )
-def prometheus_metrics(metrics: AppMetrics) -> Response:
+async def prometheus_metrics(metrics: AppMetrics) -> Response:
     return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
