@@ -37,11 +37,16 @@ class CsvLayout:
 
     @property
     def source_index(self) -> int:
-        return self.header.index("source")
+        return column_index(self.header, "source")
 
     @property
     def message_index(self) -> int:
-        return self.header.index("log_message")
+        return column_index(self.header, "log_message")
+
+
+def column_index(header: Sequence[str], name: str) -> int:
+    """Where the column `name` is; spaces around a header name are tolerated (`source, log_message`)."""
+    return next(index for index, column in enumerate(header) if column.strip() == name)
 
 
 def detect_encoding(stream: BinaryIO) -> str:
@@ -108,15 +113,19 @@ def _check_rows(rows: Iterator[tuple[int, list[str]]], encoding: str) -> CsvLayo
     first = next(rows, None)
     if first is None:
         raise InputError("the file is empty: upload a CSV with a header row and at least one log line")
-    header = [name.strip() for name in first[1]]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    header = first[1]  # as written: the answer gives every column name back byte for byte
+    stripped = Counter(name.strip() for name in header)
+    missing = [column for column in REQUIRED_COLUMNS if column not in stripped]
     if missing:
         raise InputError(
             f"missing required column(s): {', '.join(missing)}; the header row must name "
             f"{' and '.join(REQUIRED_COLUMNS)} (found: {', '.join(header) or 'nothing'})"
         )
     # Counter, not header.count per name: that is quadratic, and 100k columns took a minute.
-    duplicated = sorted(name for name, times in Counter(header).items() if times > 1)
+    duplicated = sorted(
+        {name for name, times in Counter(header).items() if times > 1}
+        | {column for column in REQUIRED_COLUMNS if stripped[column] > 1}
+    )
     if duplicated:
         raise InputError(f"duplicate column name(s) in the header: {', '.join(duplicated)}; rename them")
     count = 0
