@@ -17,10 +17,11 @@ import yaml
 from fastapi.testclient import TestClient
 from helpers import make_settings
 
+from log_classifier import cli
 from log_classifier.contract import LogRecord
 from log_classifier.errors import ConfigurationError, ModelMismatchError
 from log_classifier.model.embedders import DEFAULT_ENCODER_NAME
-from log_classifier.model.store import CLASSIFIER_FILE, METADATA_FILE, RULES_FILE, load_model
+from log_classifier.model.store import CLASSIFIER_FILE, FORMAT_VERSION, METADATA_FILE, RULES_FILE, load_model
 from log_classifier.stages.llm import REASON_DISABLED
 from log_classifier.stages.regex import RegexClassifier
 from log_classifier.taxonomy import CATEGORIES, ERROR, RESOURCE_USAGE, SECURITY_ALERT, UNCLASSIFIED
@@ -386,3 +387,45 @@ def test_model_with_a_corrupt_classifier_fails_at_load(model_dir: Path, tmp_path
 def test_model_for_another_embedding_size_fails_at_load(model_dir: Path) -> None:
     with pytest.raises(ModelMismatchError, match="expects 384-dimensional embeddings"):
         load_model(model_dir, encoder=DEFAULT_ENCODER_NAME, dimension=768)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"encoder": "x"}, "encoder", "valid dictionary"),
+        ({"threshold": None}, "threshold", "valid number"),
+        ({"threshold": 1.5}, "threshold", "less than or equal to 1"),
+        ({"labels": []}, "labels", "at least 1 item"),
+        ({"versions": None}, "versions", "valid dictionary"),
+    ],
+)
+def test_malformed_metadata_fails_at_load_naming_the_field(
+    model_dir: Path, tmp_path: Path, changes: dict[str, object], field: str, message: str
+) -> None:
+    directory = edited_copy(model_dir, tmp_path / "m", **changes)
+    with pytest.raises(ConfigurationError, match=rf"{METADATA_FILE} is malformed \({field}: .*{message}"):
+        load_model(directory, encoder=DEFAULT_ENCODER_NAME, dimension=DIMENSION)
+
+
+def test_metadata_of_another_format_fails_at_load(model_dir: Path, tmp_path: Path) -> None:
+    assert json.loads((model_dir / METADATA_FILE).read_text(encoding="utf-8"))["format"] == FORMAT_VERSION
+    directory = edited_copy(model_dir, tmp_path / "m", format=FORMAT_VERSION + 1)
+    with pytest.raises(ModelMismatchError, match=f"format {FORMAT_VERSION + 1}, this service reads format {FORMAT_VERSION}"):
+        load_model(directory, encoder=DEFAULT_ENCODER_NAME, dimension=DIMENSION)
+
+
+def test_cli_with_malformed_metadata_exits_2_with_a_message(
+    model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = edited_copy(model_dir, tmp_path / "m", encoder="x", threshold=None)
+    source = tmp_path / "in.csv"
+    source.write_text("source,log_message\napp,Disk usage at 91% of quota\n", encoding="utf-8")
+
+    code = cli.main([str(source), "--output", str(tmp_path / "out.csv"), "--no-progress"],
+                    settings=make_settings(model_dir=directory))
+
+    assert code == cli.EXIT_ERROR == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: MODEL_DIR=") and "encoder: " in err and "threshold: " in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out.csv").exists()

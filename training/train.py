@@ -27,7 +27,7 @@ from log_classifier.config import BASE_RULES_FILE, DEFAULT_MODEL_DIR
 from log_classifier.contract import LogRecord
 from log_classifier.errors import ConfigurationError
 from log_classifier.model.estimator import EmbeddingTextClassifier
-from log_classifier.model.store import RULES_FILE, write_model
+from log_classifier.model.store import FORMAT_VERSION, RULES_FILE, write_model
 from log_classifier.stages.regex import RegexClassifier
 from log_classifier.taxonomy import CATEGORIES
 from log_classifier.text.prepare import masked_text
@@ -97,7 +97,7 @@ def train(
 
     data_hash = hashlib.sha256(data.read_bytes()).hexdigest()
     metadata: dict[str, Any] = {
-        "format": 1,
+        "format": FORMAT_VERSION,
         "model_version": f"lr-{data_hash[:10]}",
         "labels": [str(label) for label in final.classes_],
         "left_to_llm": rare,

@@ -18,6 +18,7 @@ from typing import Any
 
 import joblib
 import sklearn
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from log_classifier.errors import ConfigurationError, ModelMismatchError
 from log_classifier.taxonomy import CATEGORIES
@@ -28,6 +29,29 @@ CLASSIFIER_FILE = "classifier.joblib"
 METADATA_FILE = "metadata.json"
 RULES_FILE = "regex_rules.yaml"
 FORMAT_VERSION = 1
+"""The layout of a model directory this code writes and reads (`metadata.json`'s "format")."""
+
+
+class EncoderMetadata(BaseModel):
+    """The encoder a model was trained on."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    dimension: int | None = Field(None, gt=0)
+
+
+class ModelMetadata(BaseModel):
+    """What loading relies on in `metadata.json`; the other keys (metrics, data, ...) are kept as they are."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format: int
+    labels: list[str] = Field(min_length=1)
+    encoder: EncoderMetadata
+    threshold: float = Field(ge=0.0, le=1.0)
+    versions: dict[str, str]
+    model_version: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -66,7 +90,7 @@ def load_model(directory: Path, *, encoder: str, dimension: int) -> StoredModel:
         metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ConfigurationError(f"MODEL_DIR={directory}: {METADATA_FILE} is unreadable: {exc}") from exc
-    _check_metadata(directory, metadata, encoder)
+    _check_metadata(directory, _validated(directory, metadata), encoder)
     try:
         classifier = joblib.load(classifier_path)
     except Exception as exc:  # joblib raises many kinds for a corrupt file
@@ -86,20 +110,34 @@ def load_model(directory: Path, *, encoder: str, dimension: int) -> StoredModel:
     return StoredModel(directory, classifier, metadata)
 
 
-def _check_metadata(directory: Path, metadata: dict[str, Any], encoder: str) -> None:
+def _validated(directory: Path, metadata: object) -> ModelMetadata:
+    """`metadata` checked against the schema; a ConfigurationError naming each bad field otherwise."""
     where = f"MODEL_DIR={directory}: {METADATA_FILE}"
-    for key in ("labels", "encoder", "threshold", "versions"):
-        if key not in metadata:
-            raise ConfigurationError(f"{where} lacks {key!r}")
-    if metadata["encoder"].get("name") != encoder:
+    try:
+        checked = ModelMetadata.model_validate(metadata)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'the file'}: {error['msg']}" for error in exc.errors()
+        )
+        raise ConfigurationError(f"{where} is malformed ({problems}); retrain or restore the file") from exc
+    if checked.format != FORMAT_VERSION:
         raise ModelMismatchError(
-            f"{where}: built with encoder {metadata['encoder'].get('name')!r}, but this service embeds with "
+            f"{where}: format {checked.format}, this service reads format {FORMAT_VERSION}; retrain with this version"
+        )
+    return checked
+
+
+def _check_metadata(directory: Path, metadata: ModelMetadata, encoder: str) -> None:
+    where = f"MODEL_DIR={directory}: {METADATA_FILE}"
+    if metadata.encoder.name != encoder:
+        raise ModelMismatchError(
+            f"{where}: built with encoder {metadata.encoder.name!r}, but this service embeds with "
             f"{encoder!r}; retrain with this encoder or set EMBEDDING_MODEL"
         )
-    unknown = [label for label in metadata["labels"] if label not in CATEGORIES]
-    if unknown or not metadata["labels"]:
-        raise ModelMismatchError(f"{where}: labels {unknown or '[]'} are not categories of this service")
-    built_with = str(metadata["versions"].get("scikit-learn", ""))
+    unknown = [label for label in metadata.labels if label not in CATEGORIES]
+    if unknown:
+        raise ModelMismatchError(f"{where}: labels {unknown} are not categories of this service")
+    built_with = metadata.versions.get("scikit-learn", "")
     if _minor(built_with) != _minor(sklearn.__version__):
         raise ModelMismatchError(
             f"{where}: built with scikit-learn {built_with}, this service runs {sklearn.__version__}; retrain"
