@@ -198,7 +198,7 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
     cascade = Cascade(
         [regex, bert, llm],
         routes=routes,
-        cache=ResultCache(settings.cache_size),
+        cache=ResultCache(settings.cache_size, settings.cache_max_mb * 1024 * 1024),
         max_message_chars=settings.max_message_chars,
     )
     return LoadedClassifier(cascade, stored.version, stored.metadata, bert, llm)

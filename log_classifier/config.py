@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     # --- server ---
     max_upload_mb: int = Field(1024, ge=1)
     cache_size: int = Field(100_000, ge=0)
+    cache_max_mb: int = Field(128, ge=1, description="Approximate memory budget of the result cache, in MB")
     csv_chunk_rows: int = Field(50_000, ge=100)
     max_message_chars: int = Field(
         DEFAULT_MAX_MESSAGE_CHARS, ge=50, description="Longer lines are cut for classification only (output keeps them)"

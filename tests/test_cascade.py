@@ -105,3 +105,42 @@ def test_cache_is_bounded_lru() -> None:
     cache.put("c", p)
     assert cache.get("b") is None and cache.get("a") == p and cache.get("c") == p
     assert len(cache) == 2
+
+
+def _long_shapes(count: int) -> list[tuple[str, str]]:
+    # Long non-ASCII shapes: 4 bytes a character in a Python string.
+    return [("app", f"{n:06d} " + "сбой записи на диск 🔥 " * 25) for n in range(count)]
+
+
+def test_cache_is_bounded_by_an_approximate_byte_budget() -> None:
+    import gc
+    import tracemalloc
+
+    budget = 2 * 1024 * 1024
+    cache = ResultCache(100_000, max_bytes=budget)
+    prediction = Prediction("Error", "bert", 0.9, "model:x")
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for key in _long_shapes(20_000):  # about 40 MB of keys; only the cache keeps any of them
+            cache.put(key, prediction)
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+    stats = cache.stats()
+    assert stats["bytes"] <= budget and stats["max_bytes"] == budget
+    assert 0 < len(cache) < 20_000
+    assert held < 2 * budget, f"the cache holds {held / 1e6:.1f} MB for a {budget / 1e6:.1f} MB budget"
+    newest, oldest = _long_shapes(20_000)[-1], _long_shapes(1)[0]
+    assert cache.get(newest) == prediction and cache.get(oldest) is None  # least recently used went first
+    assert (stats := cache.stats())["hits"] == 1 and stats["misses"] == 1 and stats["hit_rate"] == 0.5
+
+
+def test_cache_entry_bound_still_holds_for_small_entries() -> None:
+    cache = ResultCache(3, max_bytes=10 * 1024 * 1024)
+    prediction = Prediction("Error", "bert", 0.9, "m")
+    for key in "abcde":
+        cache.put(("s", key), prediction)
+    assert len(cache) == 3 and cache.get(("s", "a")) is None and cache.get(("s", "e")) == prediction

@@ -106,6 +106,8 @@ class CacheCollector(Collector):
                                   value=stats["misses"])
         yield GaugeMetricFamily(f"{NAMESPACE}_cache_entries", "Message shapes held in the result cache",
                                 value=stats["size"])
+        yield GaugeMetricFamily(f"{NAMESPACE}_cache_bytes", "Approximate bytes held by the result cache",
+                                value=stats["bytes"])
 
 
 class LatencyMiddleware:
