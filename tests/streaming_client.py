@@ -10,8 +10,8 @@ import http.client
 import json
 import select
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 from urllib.parse import urlsplit
 
 MB = 1024 * 1024

@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from fake_groq import FakeGroq
 from fastapi.testclient import TestClient
-
-from fake_groq import FakeGroq, fake_groq  # noqa: F401  (fixture)
 from helpers import make_settings
 from live_server import serve
+
 from log_classifier.api.app import create_app
 from log_classifier.api.web import CONTENT_SECURITY_POLICY
 

@@ -5,15 +5,15 @@ Through a real uvicorn: whether the server stops reading early is a property of 
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
-
 from helpers import make_settings
 from live_server import serve
-from log_classifier.api.app import create_app
 from streaming_client import MB, json_logs_chunks, multipart_csv_chunks, stream_chunked
+
+from log_classifier.api.app import create_app
 
 ORIGIN = "https://logs.example.org"
 KEY = "limits-key"

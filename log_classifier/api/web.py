@@ -80,8 +80,8 @@ def install_web(app: FastAPI) -> None:
 
     openapi_url = app.openapi_url or "/openapi.json"
     docs_pages = [
-        get_swagger_ui_html(openapi_url=openapi_url, title=app.title).body.decode(),
-        get_redoc_html(openapi_url=openapi_url, title=app.title).body.decode(),
+        bytes(get_swagger_ui_html(openapi_url=openapi_url, title=app.title).body).decode(),
+        bytes(get_redoc_html(openapi_url=openapi_url, title=app.title).body).decode(),
     ]
     docs = docs_policy(*docs_pages)
     doc_paths = [path for path in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if path]
