@@ -426,6 +426,7 @@ def test_cli_with_malformed_metadata_exits_2_with_a_message(
 
     assert code == cli.EXIT_ERROR == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: MODEL_DIR=") and "encoder: " in err and "threshold: " in err
+    [message] = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert message.startswith("error: MODEL_DIR=") and "encoder: " in message and "threshold: " in message
     assert "Traceback" not in err
     assert not (tmp_path / "out.csv").exists()
