@@ -6,10 +6,15 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 TRAIN_DATA := build/training_logs.csv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test test-fast lint rules e2e postman train onnx bench sample diagram clean
+.PHONY: java setup run test test-fast lint rules e2e postman train onnx bench sample diagram clean
 
-setup: $(STAMP)
+setup: java $(STAMP)
+
+# Spark (log_classifier.spark and its tests) runs on a JVM: Debian's Java 17 when there is no java.
+java:
+	@command -v java >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless)
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,8 +40,6 @@ test-fast: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The Prometheus alerting rules and their unit tests (promtool from Debian's prometheus package).
 rules:

@@ -21,6 +21,7 @@ Outcome = Literal[
     "llm_models_dead",
     "llm_invalid_answer",
     "llm_shutdown",
+    "llm_deferred",
 ]
 """What happened to a record; code acts on this field, never on the wording of ``reason``.
 
@@ -32,11 +33,13 @@ Outcome = Literal[
 - ``llm_circuit``: the circuit breaker is open after repeated failures;
 - ``llm_models_dead``: every configured model is retired or unknown to the provider;
 - ``llm_invalid_answer``: the LLM answered, but not with one of the nine names (or not for this id);
-- ``llm_shutdown``: the service stopped while the record waited for the LLM.
+- ``llm_shutdown``: the service stopped while the record waited for the LLM;
+- ``llm_deferred``: the LLM runs later, elsewhere (a Spark executor leaves it to the driver).
 """
 
 TRANSIENT_OUTCOMES: frozenset[Outcome] = frozenset(
-    {"llm_error", "llm_budget", "llm_circuit", "llm_models_dead", "llm_invalid_answer", "llm_shutdown"}
+    {"llm_error", "llm_budget", "llm_circuit", "llm_models_dead", "llm_invalid_answer", "llm_shutdown",
+     "llm_deferred"}
 )
 """Outcomes a later call may improve on (an outage, a garbled answer): never cached."""
 

@@ -1,0 +1,507 @@
+"""Classify log archives with Apache Spark: the service's cascade on every executor.
+
+    python -m log_classifier.spark --input 'logs/*.csv' --output out/ [--format csv|parquet|json]
+        [--input-format csv|parquet|json] [--master 'local[2]'] [--explain] [--llm] [--partitions N]
+
+or the same arguments after ``spark-submit ... log_classifier/spark.py`` (README, "Spark").
+
+How it works:
+
+- The input is read with Spark's readers (CSV with a header, Parquet, JSON lines); it needs the
+  columns ``source`` and ``log_message``, every other column is passed through untouched.
+- ``mapInPandas`` hands Arrow batches to the Python workers. Each worker process loads the cascade
+  once (a lazy per-process singleton built by ``load_classifier`` from the driver's ``Settings``)
+  and keeps it, with its LRU result cache, for every batch and task it runs after that. Masking,
+  per-batch dedup and the stages are the service's own: the same rows get the same labels.
+- Executors never call the LLM. Without ``--llm`` its stage is off (rows it would get come back
+  ``Unclassified``, as from a service without a key). With ``--llm`` the executors run regex +
+  embeddings and mark what is left; the driver takes the *distinct* ``(source, masked message)``
+  keys left across the whole data set, classifies them once with the service's LLM stage (its
+  concurrency, budget, circuit breaker and redaction) and joins the answers back.
+- The answer is written with Spark's writers into a temporary directory beside ``--output`` and
+  renamed to it only when the job succeeded: a failed run leaves nothing at the output path.
+
+Exit codes: 0 done; 2 bad input, bad settings or a failed job (a one-line message on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import logging
+import os
+import sys
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+
+from log_classifier.cascade import NO_STAGE_DECIDED, Cascade, load_classifier
+from log_classifier.cache import ResultCache
+from log_classifier.config import Settings, get_settings
+from log_classifier.contract import LogRecord, Prediction, Stage
+from log_classifier.errors import ClassifierError, InputError
+from log_classifier.tables.reader import REQUIRED_COLUMNS
+from log_classifier.tables.writer import EXPLAIN_COLUMNS, OUTPUT_COLUMN, prediction_values
+from log_classifier.taxonomy import UNCLASSIFIED
+from log_classifier.text.masking import mask_variables
+
+if TYPE_CHECKING:  # pyspark and pandas are imported when a job runs, not with this module
+    import pandas as pd
+    from pyspark.sql import DataFrame, SparkSession
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+FORMATS = ("csv", "parquet", "json")
+SOURCE_COLUMN, MESSAGE_COLUMN = REQUIRED_COLUMNS
+DEFAULT_LOCAL_MASTER = "local[*]"
+# Shuffles in a local run are small (the distinct LLM keys); Spark's default of 200 tasks is slow here.
+LOCAL_SHUFFLE_PARTITIONS = 4
+LLM_BROADCAST_ROWS = 1_000_000
+_EXTENSION_FORMATS = {".csv": "csv", ".parquet": "parquet", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
+
+# Internal columns of the --llm path: the key a row left for the LLM and the first text behind it.
+PENDING_SOURCE = "__lc_pending_source"
+PENDING_KEY = "__lc_pending_key"
+PENDING_TEXT = "__lc_pending_text"
+_ANSWER_PREFIX = "__lc_answer_"
+
+DEFERRED = Prediction(UNCLASSIFIED, "none", 0.0, "llm deferred to the Spark driver", transient=True)
+"""What the executors' stand-in LLM stage answers; transient, so no worker cache keeps it."""
+
+
+class DeferredLlm:
+    """The LLM stage on an executor: answers ``DEFERRED`` and remembers the keys it was given.
+
+    Transient answers are not cached, so every batch shows this stage each of its pending keys.
+    """
+
+    name: Stage = "llm"
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], str] = {}
+
+    def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction]:
+        for record in records:
+            self.seen.setdefault((record.source, record.message), record.original or record.message)
+        return [DEFERRED] * len(records)
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    """What each Python worker needs to classify a batch; pickled into every task."""
+
+    settings_json: str
+    explain: bool
+    defer_llm: bool
+    added_columns: tuple[str, ...]
+
+
+# --- the Python-worker side -------------------------------------------------------------------
+
+_WORKER_LOCK = threading.Lock()
+_WORKER_CASCADES: dict[tuple[str, bool], tuple[Cascade, DeferredLlm | None]] = {}
+
+
+def worker_cascade(settings_json: str, defer_llm: bool) -> tuple[Cascade, DeferredLlm | None]:
+    """This process's cascade for these settings, loaded on first use and kept (with its cache)."""
+    key = (settings_json, defer_llm)
+    with _WORKER_LOCK:
+        found = _WORKER_CASCADES.get(key)
+        if found is None:
+            found = _build_worker_cascade(Settings.model_validate_json(settings_json), defer_llm)
+            _WORKER_CASCADES[key] = found
+            log.info("python worker %d loaded the cascade (defer_llm=%s)", os.getpid(), defer_llm)
+        return found
+
+
+def _build_worker_cascade(settings: Settings, defer_llm: bool) -> tuple[Cascade, DeferredLlm | None]:
+    loaded = load_classifier(settings)  # settings carry no API key: its LLM stage is the disabled one
+    if not defer_llm:
+        return loaded.cascade, None
+    full = loaded.cascade
+    deferred = DeferredLlm()
+    stages = [stage if stage.name != "llm" else deferred for stage in full.stages]
+    cascade = Cascade(stages, routes=full.routes, cache=ResultCache(full.cache.max_size),
+                      max_message_chars=full.max_message_chars)
+    return cascade, deferred
+
+
+def classify_batches(batches: Iterable[pd.DataFrame], plan: JobPlan, rows: Any = None) -> Iterator[pd.DataFrame]:
+    """The ``mapInPandas`` function: every batch back with the added columns filled in."""
+    cascade, deferred = worker_cascade(plan.settings_json, plan.defer_llm)
+    for frame in batches:
+        yield classify_frame(frame, cascade, deferred, plan)
+        if rows is not None:
+            rows.add(len(frame))
+
+
+def classify_frame(
+    frame: pd.DataFrame, cascade: Cascade, deferred: DeferredLlm | None, plan: JobPlan
+) -> pd.DataFrame:
+    """One Arrow batch: labels (and explain columns, and the pending LLM keys) added to the frame."""
+    sources = _texts(frame[SOURCE_COLUMN])
+    messages = _texts(frame[MESSAGE_COLUMN])
+    if deferred is not None:
+        deferred.seen.clear()
+    predictions = cascade.classify(sources, messages)
+    cells = [prediction_values(prediction) for prediction in predictions]
+    out = frame.copy()
+    out[OUTPUT_COLUMN] = [cell[0] for cell in cells]
+    if plan.explain:
+        for offset, name in enumerate(EXPLAIN_COLUMNS, start=1):
+            out[name] = [cell[offset] for cell in cells]
+    if deferred is not None:
+        pending = _pending_keys(sources, messages, predictions, deferred, cascade.max_message_chars)
+        out[PENDING_SOURCE] = [key[0] if key else None for key in pending]
+        out[PENDING_KEY] = [key[1] if key else None for key in pending]
+        out[PENDING_TEXT] = [deferred.seen[key] if key else None for key in pending]
+    return out
+
+
+def _texts(column: pd.Series) -> list[str]:
+    # Nulls (None, or NaN in pandas' string dtype) are empty text, as an empty CSV cell is.
+    return ["" if value is None or value != value else str(value) for value in column.tolist()]
+
+
+def _pending_keys(
+    sources: Sequence[str],
+    messages: Sequence[str],
+    predictions: Sequence[Prediction],
+    deferred: DeferredLlm,
+    max_message_chars: int,
+) -> list[tuple[str, str] | None]:
+    """The (source, masked message) key of each row the LLM stage was deferred for, else None."""
+    masked: dict[str, str] = {}
+    keys: list[tuple[str, str] | None] = []
+    for source, message, prediction in zip(sources, messages, predictions):
+        if prediction != DEFERRED:
+            keys.append(None)
+            continue
+        text = message.strip()[:max_message_chars]
+        if text not in masked:
+            masked[text] = mask_variables(text)
+        key = (source, masked[text])
+        if key not in deferred.seen:
+            # The cascade's keying changed and this copy did not follow: fail loudly, never mislabel.
+            raise RuntimeError(f"row key {key!r} was not among the keys the cascade deferred")
+        keys.append(key)
+    return keys
+
+
+# --- the driver side ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m log_classifier.spark",
+        description="Classify log files (columns source, log_message) with Spark, the same way the service does.",
+        epilog="Settings (MODEL_DIR, GROQ_API_KEY, LLM_CONCURRENCY, ...) come from the environment and .env.",
+    )
+    parser.add_argument("--input", required=True, help="file, directory or glob (any Hadoop file system path)")
+    parser.add_argument("--output", required=True, help="directory to create with the part files (must not exist)")
+    parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
+    parser.add_argument("--input-format", choices=FORMATS, default=None,
+                        help="input format (default: from the input's extension, else csv)")
+    parser.add_argument("--master", default=None,
+                        help="Spark master, e.g. 'local[2]' (default: spark-submit's, else local[*])")
+    parser.add_argument("--explain", action="store_true", help="add classified_by, confidence and reason columns")
+    parser.add_argument("--llm", action="store_true",
+                        help="send the distinct shapes the other stages leave to the LLM, once, from the driver")
+    parser.add_argument("--partitions", type=int, default=None,
+                        help="classify in N partitions (a shuffle; the output keeps the input's row order)")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, *, settings: Settings | None = None, spark: SparkSession | None = None
+) -> int:
+    """Run the job; returns the exit code. ``settings``/``spark`` are for embedding (tests, notebooks)."""
+    args = build_parser().parse_args(argv)
+    if args.partitions is not None and args.partitions < 1:
+        sys.stderr.write("error: --partitions must be at least 1\n")
+        return EXIT_ERROR
+    try:
+        settings = settings or get_settings()
+        session = spark or build_session(args.master)
+        rows, llm_keys = run_job(
+            session,
+            settings,
+            input_path=args.input,
+            output_path=args.output,
+            output_format=args.format,
+            input_format=args.input_format or guess_format(args.input),
+            explain=args.explain,
+            llm=args.llm,
+            partitions=args.partitions,
+        )
+    except Exception as exc:  # noqa: BLE001  every failure is reported the same way: one line, exit 2
+        sys.stderr.write(f"error: {describe_error(exc)}\n")
+        return EXIT_ERROR
+    llm_note = f"; {llm_keys} distinct keys sent to the LLM" if args.llm else ""
+    sys.stdout.write(f"Classified {rows} rows → {args.output}{llm_note}\n")
+    return EXIT_OK
+
+
+def guess_format(path: str) -> str:
+    """The input format from the path's extension (globs included); csv when it says nothing."""
+    return _EXTENSION_FORMATS.get(Path(path.rstrip("/")).suffix.lower(), "csv")
+
+
+def project_root() -> Path:
+    """The directory that holds the ``log_classifier`` package this process imported."""
+    return Path(__file__).resolve().parent.parent
+
+
+def build_session(master: str | None, *, app_name: str = "log-classifier") -> SparkSession:
+    """The SparkSession. Under spark-submit (or with a cluster --master) Spark's own configuration
+    is left alone; a local run is pinned to 127.0.0.1, no UI, this Python, and workers that import
+    the ``log_classifier`` of this process's project root."""
+    from pyspark.sql import SparkSession
+
+    under_submit = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started the JVM already
+    builder = SparkSession.builder.appName(app_name)
+    if master is not None:
+        builder = builder.master(master)
+    local = (master or ("" if under_submit else DEFAULT_LOCAL_MASTER)).startswith("local")
+    if local:
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # PySpark starts its local Python workers with $PYSPARK_PYTHON: this very interpreter (venv).
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+        python_path = os.pathsep.join(filter(None, [str(project_root()), os.environ.get("PYTHONPATH")]))
+        builder = (
+            builder.master(master or DEFAULT_LOCAL_MASTER)
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", str(LOCAL_SHUFFLE_PARTITIONS))
+            .config("spark.executorEnv.PYTHONPATH", python_path)
+        )
+    return builder.getOrCreate()
+
+
+def run_job(
+    spark: SparkSession,
+    settings: Settings,
+    *,
+    input_path: str,
+    output_path: str,
+    output_format: str = "csv",
+    input_format: str = "csv",
+    explain: bool = False,
+    llm: bool = False,
+    partitions: int | None = None,
+) -> tuple[int, int]:
+    """Classify ``input_path`` into ``output_path``; returns (rows, distinct keys sent to the LLM)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    files = _FileSystem(spark)
+    if files.exists(output_path):
+        raise InputError(f"{output_path} already exists: remove it or choose another --output")
+    frame = read_input(spark, input_path, input_format)
+    if settings.groq_api_key.strip() and not llm:
+        log.warning("GROQ_API_KEY is set but --llm is not: rows the regex and embedding stages leave are Unclassified")
+
+    added = (OUTPUT_COLUMN, *EXPLAIN_COLUMNS) if explain else (OUTPUT_COLUMN,)
+    plan = JobPlan(_worker_settings_json(settings), explain, llm, added)
+    order_column = None
+    if partitions is not None:
+        order_column = f"{_ANSWER_PREFIX}row"
+        frame = frame.withColumn(order_column, F.monotonically_increasing_id()).repartition(partitions)
+    rows = spark.sparkContext.accumulator(0)
+    schema = _output_schema(frame.schema, added, pending=llm)
+    classified = frame.mapInPandas(functools.partial(classify_batches, plan=plan, rows=rows), schema)
+
+    llm_keys = 0
+    temporary = f"{output_path.rstrip('/')}.tmp-{uuid.uuid4().hex[:12]}"
+    # Kept once computed: the LLM keys and the sort's sampling pass would otherwise classify it again.
+    reused = llm or order_column is not None
+    if reused:
+        classified = classified.persist(StorageLevel.MEMORY_AND_DISK)
+    cached = classified
+    try:
+        if llm:
+            classified, llm_keys = _join_llm_answers(spark, settings, classified, added)
+        if order_column is not None:
+            classified = classified.orderBy(order_column).drop(order_column)
+        _writer(classified, output_format).save(temporary)
+        files.rename(temporary, output_path)
+    finally:
+        files.delete(temporary)
+        if reused:
+            cached.unpersist()
+    return rows.value, llm_keys
+
+
+def read_input(spark: SparkSession, path: str, input_format: str) -> DataFrame:
+    """The input as a DataFrame with the required columns; InputError when it has not got them."""
+    reader = spark.read.option("mode", "FAILFAST")
+    if input_format == "csv":
+        # RFC 4180 quoting (doubled quotes), quoted line breaks, every value a string as written.
+        frame = (reader.option("header", True).option("multiLine", True).option("escape", '"')
+                 .option("inferSchema", False).csv(path))
+    elif input_format == "json":
+        frame = reader.json(path)
+    else:
+        frame = reader.parquet(path)
+    missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{path}: missing required column(s): {', '.join(missing)} "
+            f"(found: {', '.join(frame.columns) or 'nothing'})"
+        )
+    internal = [column for column in frame.columns if column.startswith("__lc_")]
+    if internal:
+        raise InputError(f"{path}: column names starting with __lc_ are reserved: {', '.join(internal)}")
+    return frame
+
+
+def _worker_settings_json(settings: Settings) -> str:
+    # What was set explicitly (arguments, environment, .env) travels to the workers; defaults are
+    # resolved there, so a default MODEL_DIR means the models/ beside the package the workers import.
+    # Executors never call the LLM, so the key stays on the driver.
+    values = settings.model_dump(mode="json", exclude_unset=True)
+    values["groq_api_key"] = ""
+    return Settings.model_validate(values).model_dump_json(exclude_unset=True)
+
+
+def _output_schema(schema: Any, added: Sequence[str], *, pending: bool) -> Any:
+    """The input's schema with the added string columns (replacing same-named input columns)."""
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    fields = list(schema.fields)
+    names = [field.name for field in fields]
+    extra = (*added, PENDING_SOURCE, PENDING_KEY, PENDING_TEXT) if pending else tuple(added)
+    for name in extra:
+        replacement = StructField(name, StringType(), True)
+        if name in names:
+            fields[names.index(name)] = replacement
+        else:
+            fields.append(replacement)
+            names.append(name)
+    return StructType(fields)
+
+
+def _join_llm_answers(
+    spark: SparkSession, settings: Settings, classified: DataFrame, added: Sequence[str]
+) -> tuple[DataFrame, int]:
+    """The distinct pending keys classified once on the driver, joined back onto their rows."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    keys = (
+        classified.where(F.col(PENDING_KEY).isNotNull())
+        .groupBy(PENDING_SOURCE, PENDING_KEY)
+        .agg(F.min(PENDING_TEXT).alias(PENDING_TEXT))  # min: the same text every run
+        .collect()
+    )
+    records = [LogRecord(row[PENDING_SOURCE], row[PENDING_KEY], row[PENDING_TEXT]) for row in keys]
+    answers = classify_on_driver(settings, records)
+    answer_columns = [f"{_ANSWER_PREFIX}{name}" for name in added]
+    answer_schema = StructType(
+        [StructField(PENDING_SOURCE, StringType(), False), StructField(PENDING_KEY, StringType(), False)]
+        + [StructField(name, StringType(), True) for name in answer_columns]
+    )
+    answer_rows = [
+        (record.source, record.message, *prediction_values(prediction)[: len(added)])
+        for record, prediction in zip(records, answers)
+    ]
+    output_columns = [name for name in classified.columns if name not in (PENDING_SOURCE, PENDING_KEY, PENDING_TEXT)]
+    answer_frame = spark.createDataFrame(answer_rows, answer_schema)
+    if len(answer_rows) <= LLM_BROADCAST_ROWS:
+        answer_frame = F.broadcast(answer_frame)
+    joined = classified.join(answer_frame, on=[PENDING_SOURCE, PENDING_KEY], how="left")
+    replaced = {
+        name: F.when(F.col(PENDING_KEY).isNotNull(), F.col(answer)).otherwise(F.col(name)).alias(name)
+        for name, answer in zip(added, answer_columns)
+    }
+    return joined.select([replaced.get(name, F.col(name)) for name in output_columns]), len(records)
+
+
+def classify_on_driver(settings: Settings, records: Sequence[LogRecord]) -> list[Prediction]:
+    """The service's LLM stage over the distinct keys: one slice of concurrent requests at a time,
+    each slice under the stage's own time budget, circuit breaker and redaction."""
+    from log_classifier.stages.llm import LlmClassifier
+
+    if not records:
+        return []
+    answers: list[Prediction] = []
+    with LlmClassifier.from_settings(settings) as stage:
+        step = settings.llm_batch_size * settings.llm_concurrency
+        for start in range(0, len(records), step):
+            part = records[start : start + step]
+            answers.extend(answer or NO_STAGE_DECIDED for answer in stage.classify_batch(part))
+    return answers
+
+
+def _writer(frame: DataFrame, output_format: str) -> Any:
+    writer = frame.write.mode("errorifexists")
+    if output_format == "csv":
+        # Doubled quotes (RFC 4180) and values kept exactly: Spark trims spaces when writing by default.
+        return (writer.format("csv").option("header", True).option("escape", '"')
+                .option("ignoreLeadingWhiteSpace", False).option("ignoreTrailingWhiteSpace", False))
+    if output_format == "json":
+        return writer.format("json").option("ignoreNullFields", False)
+    return writer.format("parquet")
+
+
+class _FileSystem:
+    """Exists / rename / delete on whatever Hadoop file system a path names (local, HDFS, S3, ...)."""
+
+    def __init__(self, spark: SparkSession) -> None:
+        self._jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+        self._conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+
+    def _resolve(self, path: str) -> tuple[Any, Any]:
+        hadoop_path = self._jvm.org.apache.hadoop.fs.Path(path)
+        return hadoop_path.getFileSystem(self._conf), hadoop_path
+
+    def exists(self, path: str) -> bool:
+        fs, hadoop_path = self._resolve(path)
+        return bool(fs.exists(hadoop_path))
+
+    def rename(self, source: str, target: str) -> None:
+        fs, source_path = self._resolve(source)
+        target_path = self._jvm.org.apache.hadoop.fs.Path(target)
+        parent = target_path.getParent()
+        if parent is not None:
+            fs.mkdirs(parent)
+        if fs.exists(target_path) or not fs.rename(source_path, target_path):
+            raise ClassifierError(f"could not move the finished output from {source} to {target}")
+
+    def delete(self, path: str) -> None:
+        fs, hadoop_path = self._resolve(path)
+        if fs.exists(hadoop_path):
+            fs.delete(hadoop_path, True)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for the user: our own message, or the telling line of a Spark / Python-worker error."""
+    if isinstance(exc, ClassifierError):
+        return str(exc)
+    text = str(exc).strip()
+    if "Traceback (most recent call last)" in text:
+        # A Python worker failed: its last traceback line names the error.
+        lines = [line for line in text.split("Traceback (most recent call last)", 1)[1].splitlines() if line.strip()]
+        text = lines[-1].strip() if lines else text
+    first = next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)
+    name = type(exc).__name__
+    if name in ("PySparkRuntimeError",) and "JAVA_GATEWAY" in first:
+        first += " (Spark needs Java 17+: check `java -version`)"
+    return first[:500]
+
+
+if __name__ == "__main__":
+    # spark-submit runs this file as a script: drop its directory from sys.path (its modules would
+    # shadow top-level names) and run the package's module, so the functions shipped to the
+    # executors are ``log_classifier.spark.*`` (pickled by reference), not copies from ``__main__``.
+    if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+        sys.path.pop(0)
+    from log_classifier.spark import main as _main
+
+    raise SystemExit(_main())
