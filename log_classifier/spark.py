@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from log_classifier.cascade import NO_STAGE_DECIDED, Cascade, load_classifier
+from log_classifier.cascade import NO_STAGE_DECIDED, Cascade, LoadedClassifier, load_classifier
 from log_classifier.cache import ResultCache
 from log_classifier.config import Settings, get_settings
 from log_classifier.contract import LogRecord, Prediction, Stage
@@ -103,28 +103,31 @@ class JobPlan:
 # --- the Python-worker side -------------------------------------------------------------------
 
 _WORKER_LOCK = threading.Lock()
+_WORKER_LOADED: dict[str, LoadedClassifier] = {}
 _WORKER_CASCADES: dict[tuple[str, bool], tuple[Cascade, DeferredLlm | None]] = {}
 
 
 def worker_cascade(settings_json: str, defer_llm: bool) -> tuple[Cascade, DeferredLlm | None]:
     """This process's cascade for these settings, loaded on first use and kept (with its cache)."""
-    key = (settings_json, defer_llm)
     with _WORKER_LOCK:
-        found = _WORKER_CASCADES.get(key)
+        found = _WORKER_CASCADES.get((settings_json, defer_llm))
         if found is None:
-            found = _build_worker_cascade(Settings.model_validate_json(settings_json), defer_llm)
-            _WORKER_CASCADES[key] = found
-            log.info("python worker %d loaded the cascade (defer_llm=%s)", os.getpid(), defer_llm)
+            loaded = _WORKER_LOADED.get(settings_json)
+            if loaded is None:
+                # No API key in these settings: the LLM stage is the disabled one; nothing leaves the worker.
+                loaded = load_classifier(Settings.model_validate_json(settings_json))
+                _WORKER_LOADED[settings_json] = loaded
+                log.info("python worker %d loaded the cascade", os.getpid())
+            found = _with_deferred_llm(loaded.cascade) if defer_llm else (loaded.cascade, None)
+            _WORKER_CASCADES[(settings_json, defer_llm)] = found
         return found
 
 
-def _build_worker_cascade(settings: Settings, defer_llm: bool) -> tuple[Cascade, DeferredLlm | None]:
-    loaded = load_classifier(settings)  # settings carry no API key: its LLM stage is the disabled one
-    if not defer_llm:
-        return loaded.cascade, None
-    full = loaded.cascade
+def _with_deferred_llm(full: Cascade) -> tuple[Cascade, DeferredLlm]:
+    """The same stages and routes, with the LLM stage replaced by ``DeferredLlm`` (own cache: the
+    full cascade caches the disabled LLM's answers, which must not stand in for deferring)."""
     deferred = DeferredLlm()
-    stages = [stage if stage.name != "llm" else deferred for stage in full.stages]
+    stages = [deferred if stage.name == "llm" else stage for stage in full.stages]
     cascade = Cascade(stages, routes=full.routes, cache=ResultCache(full.cache.max_size),
                       max_message_chars=full.max_message_chars)
     return cascade, deferred
@@ -225,6 +228,7 @@ def main(
         sys.stderr.write("error: --partitions must be at least 1\n")
         return EXIT_ERROR
     try:
+        check_local_input(args.input)
         settings = settings or get_settings()
         session = spark or build_session(args.master)
         rows, llm_keys = run_job(
@@ -238,12 +242,23 @@ def main(
             llm=args.llm,
             partitions=args.partitions,
         )
-    except Exception as exc:  # noqa: BLE001  every failure is reported the same way: one line, exit 2
-        sys.stderr.write(f"error: {describe_error(exc)}\n")
+    except ClassifierError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001  a failed job (bad records, worker errors): one line, exit 2
+        sys.stderr.write(f"error: the Spark job failed: {describe_error(exc)}\n")
         return EXIT_ERROR
     llm_note = f"; {llm_keys} distinct keys sent to the LLM" if args.llm else ""
     sys.stdout.write(f"Classified {rows} rows → {args.output}{llm_note}\n")
     return EXIT_OK
+
+
+def check_local_input(path: str) -> None:
+    """A plain local path (no URI scheme, no glob) that does not exist fails before Spark starts."""
+    if "://" in path or path.startswith("file:") or any(char in path for char in "*?[{"):
+        return
+    if not Path(path).exists():
+        raise InputError(f"{path}: no such file or directory")
 
 
 def guess_format(path: str) -> str:
@@ -339,16 +354,20 @@ def run_job(
 
 
 def read_input(spark: SparkSession, path: str, input_format: str) -> DataFrame:
-    """The input as a DataFrame with the required columns; InputError when it has not got them."""
+    """The input as a DataFrame with the required columns; InputError when it cannot be read or
+    has not got them. (Malformed records further in fail the job later: FAILFAST.)"""
     reader = spark.read.option("mode", "FAILFAST")
-    if input_format == "csv":
-        # RFC 4180 quoting (doubled quotes), quoted line breaks, every value a string as written.
-        frame = (reader.option("header", True).option("multiLine", True).option("escape", '"')
-                 .option("inferSchema", False).csv(path))
-    elif input_format == "json":
-        frame = reader.json(path)
-    else:
-        frame = reader.parquet(path)
+    try:
+        if input_format == "csv":
+            # RFC 4180 quoting (doubled quotes), quoted line breaks, every value a string as written.
+            frame = (reader.option("header", True).option("multiLine", True).option("escape", '"')
+                     .option("inferSchema", False).csv(path))
+        elif input_format == "json":
+            frame = reader.json(path)
+        else:
+            frame = reader.parquet(path)
+    except Exception as exc:  # noqa: BLE001  Spark raises several kinds for a missing or unreadable path
+        raise InputError(f"cannot read {path} as {input_format}: {describe_error(exc)}") from exc
     missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
     if missing:
         raise InputError(
@@ -364,8 +383,13 @@ def read_input(spark: SparkSession, path: str, input_format: str) -> DataFrame:
 def _worker_settings_json(settings: Settings) -> str:
     # What was set explicitly (arguments, environment, .env) travels to the workers; defaults are
     # resolved there, so a default MODEL_DIR means the models/ beside the package the workers import.
-    # Executors never call the LLM, so the key stays on the driver.
-    values = settings.model_dump(mode="json", exclude_unset=True)
+    # Executors never call the LLM: the key and the LLM client's knobs stay on the driver (which
+    # sources go to the LLM, llm_sources, is routing and does travel).
+    values = {
+        name: value
+        for name, value in settings.model_dump(mode="json", exclude_unset=True).items()
+        if not name.startswith("groq_") and not (name.startswith("llm_") and name != "llm_sources")
+    }
     values["groq_api_key"] = ""
     return Settings.model_validate(values).model_dump_json(exclude_unset=True)
 
@@ -484,16 +508,30 @@ def describe_error(exc: BaseException) -> str:
     """One line for the user: our own message, or the telling line of a Spark / Python-worker error."""
     if isinstance(exc, ClassifierError):
         return str(exc)
-    text = str(exc).strip()
+    text = _root_java_message(exc) or str(exc).strip()
     if "Traceback (most recent call last)" in text:
-        # A Python worker failed: its last traceback line names the error.
-        lines = [line for line in text.split("Traceback (most recent call last)", 1)[1].splitlines() if line.strip()]
-        text = lines[-1].strip() if lines else text
+        # A Python worker failed: the last line of its traceback names the error.
+        tail = text.rsplit("Traceback (most recent call last)", 1)[1]
+        lines = [line.strip() for line in tail.splitlines() if line.strip() and not line.startswith(" ")]
+        text = lines[-1] if lines else text
     first = next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)
-    name = type(exc).__name__
-    if name in ("PySparkRuntimeError",) and "JAVA_GATEWAY" in first:
+    if "JAVA_GATEWAY" in first:
         first += " (Spark needs Java 17+: check `java -version`)"
     return first[:500]
+
+
+def _root_java_message(exc: BaseException) -> str | None:
+    """The innermost cause of a JVM exception raised through py4j (its message says what is wrong)."""
+    java = getattr(exc, "java_exception", None)
+    if java is None:
+        return None
+    try:
+        cause = java
+        while cause.getCause() is not None:
+            cause = cause.getCause()
+        return str(cause.getMessage() or cause.toString())
+    except Exception:  # noqa: BLE001  the gateway may be gone; the Python-side text is enough then
+        return None
 
 
 if __name__ == "__main__":

@@ -31,3 +31,17 @@ def app_client() -> Iterator[TestClient]:
 def loaded_classifier(app_client: TestClient):  # type: ignore[no-untyped-def]
     """The cascade the session app loaded (shares its embedding model)."""
     return app_client.app.state.classifier  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def spark():  # type: ignore[no-untyped-def]
+    """One local[2] SparkSession for the whole test session (a JVM start costs seconds).
+
+    Its Python workers import ``log_classifier`` from the project root under test, run this
+    interpreter, and everything binds to 127.0.0.1 with the UI off (see ``build_session``).
+    """
+    from log_classifier.spark import build_session
+
+    session = build_session("local[2]", app_name="log-classifier-tests")
+    yield session
+    session.stop()
