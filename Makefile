@@ -8,7 +8,7 @@ PORT ?= 8000
 TRAIN_DATA := build/training_logs.csv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: java setup run test test-fast lint rules e2e postman train onnx bench sample diagram clean
+.PHONY: java setup run test test-fast lint rules e2e postman train onnx bench spark-package sample diagram clean
 
 setup: java $(STAMP)
 
@@ -71,6 +71,11 @@ onnx: setup
 
 bench: setup
 	$(PY) scripts/bench.py
+
+# What spark-submit ships to executors (--archives build/log-classifier.tar.gz#app): code, rules, model.
+spark-package:
+	mkdir -p build
+	tar -czf build/log-classifier.tar.gz --exclude=__pycache__ log_classifier resources models
 
 # resources/sample_logs_classified.csv: what the service answers for the sample (no LLM key)
 sample: setup

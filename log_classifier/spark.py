@@ -33,12 +33,13 @@ import os
 import sys
 import threading
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
-from log_classifier.cascade import NO_STAGE_DECIDED, Cascade, LoadedClassifier, load_classifier
 from log_classifier.cache import ResultCache
+from log_classifier.cascade import NO_STAGE_DECIDED, Cascade, LoadedClassifier, load_classifier
 from log_classifier.config import Settings, get_settings
 from log_classifier.contract import LogRecord, Prediction, Stage
 from log_classifier.errors import ClassifierError, InputError
@@ -69,7 +70,7 @@ PENDING_KEY = "__lc_pending_key"
 PENDING_TEXT = "__lc_pending_text"
 _ANSWER_PREFIX = "__lc_answer_"
 
-DEFERRED = Prediction(UNCLASSIFIED, "none", 0.0, "llm deferred to the Spark driver", transient=True)
+DEFERRED = Prediction(UNCLASSIFIED, "none", 0.0, "llm deferred to the Spark driver", "llm_deferred")
 """What the executors' stand-in LLM stage answers; transient, so no worker cache keeps it."""
 
 
@@ -181,7 +182,7 @@ def _pending_keys(
     masked: dict[str, str] = {}
     keys: list[tuple[str, str] | None] = []
     for source, message, prediction in zip(sources, messages, predictions):
-        if prediction != DEFERRED:
+        if prediction.outcome != "llm_deferred":
             keys.append(None)
             continue
         text = message.strip()[:max_message_chars]
@@ -450,16 +451,19 @@ def _join_llm_answers(
 def classify_on_driver(settings: Settings, records: Sequence[LogRecord]) -> list[Prediction]:
     """The service's LLM stage over the distinct keys: one slice of concurrent requests at a time,
     each slice under the stage's own time budget, circuit breaker and redaction."""
-    from log_classifier.stages.llm import LlmClassifier
+    from log_classifier.stages.llm import make_llm_stage
 
     if not records:
         return []
     answers: list[Prediction] = []
-    with LlmClassifier.from_settings(settings) as stage:
+    stage = make_llm_stage(settings)
+    try:
         step = settings.llm_batch_size * settings.llm_concurrency
         for start in range(0, len(records), step):
             part = records[start : start + step]
             answers.extend(answer or NO_STAGE_DECIDED for answer in stage.classify_batch(part))
+    finally:
+        stage.close()
     return answers
 
 
@@ -478,8 +482,9 @@ class _FileSystem:
     """Exists / rename / delete on whatever Hadoop file system a path names (local, HDFS, S3, ...)."""
 
     def __init__(self, spark: SparkSession) -> None:
-        self._jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
-        self._conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+        context: Any = spark.sparkContext  # py4j handles: untyped
+        self._jvm: Any = context._jvm
+        self._conf: Any = context._jsc.hadoopConfiguration()
 
     def _resolve(self, path: str) -> tuple[Any, Any]:
         hadoop_path = self._jvm.org.apache.hadoop.fs.Path(path)

@@ -10,16 +10,17 @@ import csv
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
-from fake_groq import FakeGroq, fake_groq, label_by_keyword  # noqa: F401  (fixture)
+from fake_groq import FakeGroq, label_by_keyword
 from helpers import make_settings
+
 from log_classifier import spark as spark_job
 from log_classifier.cascade import LoadedClassifier
 from log_classifier.stages.llm import REASON_DISABLED
@@ -179,7 +180,7 @@ def test_llm_gets_each_distinct_key_once(
 
     # What the service (no key) would have handed to the LLM: those rows' distinct keys.
     keyless = loaded_classifier.cascade.classify([s for s, _ in rows], [m for _, m in rows])
-    pending = {(s, mask_variables(m.strip())) for (s, m), p in zip(rows, keyless) if p.reason == REASON_DISABLED}
+    pending = {(s, mask_variables(m.strip())) for (s, m), p in zip(rows, keyless) if p.outcome == "llm_disabled"}
     assert len(pending) >= len(shapes)
     sent = [(log["source"], log["message"]) for request in fake_groq.requests for log in request.logs]
     assert len(sent) == len(pending)  # one call per distinct key, however many rows and partitions
@@ -187,7 +188,7 @@ def test_llm_gets_each_distinct_key_once(
     got = read_csv_parts(output)
     assert [(row["source"], row["log_message"]) for row in got] == rows
     for row, before in zip(got, keyless):
-        if before.reason == REASON_DISABLED:
+        if before.outcome == "llm_disabled":
             assert (row["target_label"], row["classified_by"]) == (label_by_keyword(row["log_message"]), "llm")
         else:
             assert (row["target_label"], row["classified_by"]) == (before.label, before.stage)
