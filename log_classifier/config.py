@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS
@@ -19,7 +19,9 @@ DEFAULT_MODEL_DIR = PROJECT_DIR / "models"
 BASE_RULES_FILE = PROJECT_DIR / "resources" / "regex_rules.yaml"
 # How variable parts of a line become placeholders (log_classifier/text/masking.py reads it once).
 MASKING_RULES_FILE = PROJECT_DIR / "resources" / "masking_rules.yaml"
-DEFAULT_GROQ_MODEL = "llama-3.3-70b-versatile"
+# Groq retires models (llama-3.3-70b-versatile on 2026-08-16, deepseek-r1-distill-llama-70b in 2025):
+# GROQ_MODEL takes a fallback list, and the README says how to keep it current.
+DEFAULT_GROQ_MODEL = "openai/gpt-oss-120b"
 # Multipart framing (boundaries, part headers) on top of MAX_UPLOAD_MB.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 # Default MAX_JSON_BYTES per allowed log: its message at 2 bytes a character (mixed non-ASCII text,
@@ -46,9 +48,19 @@ class Settings(BaseSettings):
     max_seq_length: int = Field(64, ge=8, le=512)
 
     # --- LLM stage ---
+    llm_provider: Literal["groq", "openai-compatible"] = Field(
+        "groq", description="groq: Groq's API (GROQ_*); openai-compatible: your own server (LLM_BASE_URL, LLM_MODEL)"
+    )
     groq_api_key: str = Field("", repr=False)
-    groq_model: str = DEFAULT_GROQ_MODEL
+    groq_model: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [DEFAULT_GROQ_MODEL], description="Models tried in order; a retired one is skipped"
+    )
     groq_base_url: str = ""
+    llm_base_url: str = Field("", description="openai-compatible: the server's base URL, ending in /v1")
+    llm_model: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="openai-compatible: models tried in order"
+    )
+    llm_api_key: str = Field("", repr=False, description="openai-compatible: empty = no Authorization header")
     llm_timeout_s: float = Field(15.0, gt=0, le=120)
     llm_max_retries: int = Field(2, ge=0, le=10)
     llm_sources: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["LegacyCRM"])
@@ -97,13 +109,25 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("llm_sources", "api_keys", "cors_origins", mode="before")
+    @field_validator("llm_sources", "api_keys", "cors_origins", "groq_model", "llm_model", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         # "a,b" in the environment is friendlier than a JSON list.
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _provider_is_complete(self) -> Settings:
+        # A half-configured provider is a start-up error, not rows quietly Unclassified later.
+        if self.llm_provider == "groq" and not self.groq_model:
+            raise ValueError("GROQ_MODEL is empty: name at least one Groq model, e.g. GROQ_MODEL=" + DEFAULT_GROQ_MODEL)
+        if self.llm_provider == "openai-compatible":
+            if not self.llm_base_url.strip():
+                raise ValueError("LLM_PROVIDER=openai-compatible needs LLM_BASE_URL, e.g. http://localhost:11434/v1")
+            if not self.llm_model:
+                raise ValueError("LLM_PROVIDER=openai-compatible needs LLM_MODEL, e.g. LLM_MODEL=qwen3:8b")
+        return self
 
 
 def get_settings(**overrides: object) -> Settings:

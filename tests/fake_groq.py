@@ -1,4 +1,6 @@
-"""A fake Groq server for tests: real HTTP on 127.0.0.1, speaking POST /openai/v1/chat/completions.
+"""A fake Groq server for tests: real HTTP on 127.0.0.1, speaking POST /openai/v1/chat/completions
+(Groq's path) and POST /v1/chat/completions (what OpenAI-compatible servers such as vLLM and Ollama
+serve; point ``LLM_BASE_URL`` at ``fake.openai_base_url``).
 
 It runs uvicorn in a background thread on a free port (``serve_fake_groq()`` or the ``fake_groq``
 fixture), records every request it receives, and behaves as each test tells it to:
@@ -8,8 +10,12 @@ fixture), records every request it receives, and behaves as each test tells it t
     fake.fail_with(500)                    # or fail_with(429, retry_after="0.5")
     fake.hang(3.0)                         # sleep, then answer by rules
     fake.malformed()                       # content that is not JSON
+    fake.retire("old-model")               # that model gets Groq's 404 model_not_found, always
+    fake.retire("older", code="model_decommissioned")   # ... or Groq's 400 model_decommissioned
 
-Each setter takes ``times=n`` to apply to the next n requests only; otherwise it becomes the default.
+Each setter but ``retire`` takes ``times=n`` to apply to the next n requests only; otherwise it
+becomes the default. Reasoning models (a name containing "gpt-oss") answer with a ``reasoning``
+field next to the content, holding a decoy JSON answer that a correct client never reads.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 CHAT_PATH = "/openai/v1/chat/completions"
+OPENAI_CHAT_PATH = "/v1/chat/completions"
+REASONING_MARKER = "gpt-oss"
+DECOY_LABEL = "Critical Error"
+"""What the reasoning field of a reasoning model's answer claims for every id (never the answer)."""
 STARTUP_TIMEOUT_S = 5.0
 HANG_POLL_S = 0.02
 MALFORMED_CONTENT = '{"1": "Error", '
@@ -79,7 +89,7 @@ class RecordedRequest:
 class Behaviour:
     """How to answer one request."""
 
-    kind: Literal["rules", "word", "status", "hang", "malformed"]
+    kind: Literal["rules", "word", "status", "hang", "malformed", "retired"]
     shuffle: bool = False
     drop_ids: frozenset[str] = frozenset()
     word: str = ""
@@ -101,11 +111,22 @@ class FakeGroq:
     _script: deque[Behaviour] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)
+    _retired: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
         """What goes into ``groq_base_url`` (the SDK appends ``/openai/v1/...``)."""
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def openai_base_url(self) -> str:
+        """What goes into ``llm_base_url`` for the OpenAI-compatible provider."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def retire(self, model: str, *, code: Literal["model_not_found", "model_decommissioned"] = "model_not_found") -> None:
+        """From now on, requests for ``model`` get Groq's error for a retired model."""
+        with self._lock:
+            self._retired[model] = code
 
     def answer_by_rules(self, *, shuffle: bool = False, drop_ids: frozenset[str] = frozenset(), times: int | None = None) -> None:
         self._set(Behaviour("rules", shuffle=shuffle, drop_ids=drop_ids), times)
@@ -134,6 +155,9 @@ class FakeGroq:
             self.requests.append(recorded)
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
+            code = self._retired.get(recorded.body.get("model", ""))
+            if code is not None:  # a retired model fails the same way every time; the script waits
+                return Behaviour("retired", word=code, status=404 if code == "model_not_found" else 400)
             return self._script.popleft() if self._script else self._default
 
     def _done(self) -> None:
@@ -144,6 +168,7 @@ class FakeGroq:
         app = FastAPI()
 
         @app.post(CHAT_PATH)
+        @app.post(OPENAI_CHAT_PATH)
         async def chat_completions(request: Request) -> JSONResponse:
             body = await request.json()
             behaviour = self._next(RecordedRequest(request.url.path, dict(request.headers), body))
@@ -155,6 +180,8 @@ class FakeGroq:
         return app
 
     async def _answer(self, behaviour: Behaviour, body: dict[str, Any]) -> JSONResponse:
+        if behaviour.kind == "retired":
+            return JSONResponse(_retired_model_error(body["model"], behaviour.word), status_code=behaviour.status)
         if behaviour.kind == "status":
             headers = {"retry-after": behaviour.retry_after} if behaviour.retry_after else {}
             error = {"error": {"message": f"fake failure {behaviour.status}", "type": "fake_error"}}
@@ -172,17 +199,30 @@ class FakeGroq:
         else:
             answers = [(log["id"], label_by_keyword(log["message"])) for log in logs if log["id"] not in behaviour.drop_ids]
             content = json.dumps(dict(reversed(answers) if behaviour.shuffle else answers))
-        return JSONResponse(_completion(body["model"], content))
+        return JSONResponse(_completion(body["model"], content, logs))
 
 
-def _completion(model: str, content: str) -> dict[str, Any]:
+def _retired_model_error(model: str, code: str) -> dict[str, Any]:
+    # Groq's own wording and shape for these two errors.
+    if code == "model_not_found":
+        message = f"The model `{model}` does not exist or you do not have access to it."
+    else:
+        message = f"The model `{model}` has been decommissioned and is no longer supported."
+    return {"error": {"message": message, "type": "invalid_request_error", "code": code}}
+
+
+def _completion(model: str, content: str, logs: list[dict[str, str]]) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if REASONING_MARKER in model:
+        decoy = json.dumps({log["id"]: DECOY_LABEL for log in logs})
+        message["reasoning"] = f"The user wants categories. Draft: {decoy}. Now answer in JSON."
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
         "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": content}, "logprobs": None, "finish_reason": "stop"}
+            {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
         ],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
         "system_fingerprint": "fp_fake",

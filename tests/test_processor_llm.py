@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -345,8 +346,12 @@ def test_status_reports_model_and_circuit_but_never_the_key(fake_groq: FakeGroq,
     assert llm.status() == {
         "stage": "llm",
         "enabled": True,
+        "provider": "groq",
         "reason": "ok",
         "model": MODEL,
+        "models": [MODEL],
+        "dead_models": {},
+        "fallbacks": 0,
         "circuit": {"state": "closed", "consecutive_failures": 0, "retry_in_s": 0.0},
     }
     assert TEST_KEY not in repr(llm.status())
@@ -370,3 +375,58 @@ def test_an_answer_outside_the_list_is_not_cached_by_the_cascade(fake_groq: Fake
     assert len(fake_groq.requests) == 2
     third = cascade.classify(["LegacyCRM"], [RECORDS[0].message])
     assert third == EXPECTED[:1] and len(fake_groq.requests) == 2  # a real answer is cached
+
+
+# --- fairness between concurrent requests, shutdown ------------------------------------------------
+
+
+def test_a_small_request_is_not_queued_behind_a_big_one(fake_groq: FakeGroq, make_llm: Any) -> None:
+    # The LLM is healthy but slowish (0.3 s a call). A big request queues 30 one-log calls on two
+    # workers (4.5 s of work); a one-log request sent just after it must still finish within its own
+    # budget: a plain FIFO pool would make it wait for the 30 calls and answer "budget exhausted".
+    fake_groq.hang(0.3)
+    llm = make_llm(fake_groq.base_url, llm_batch_size=1, llm_concurrency=2, llm_budget_s=2.0)
+    big = [LogRecord("LegacyCRM", f"Kernel panic - not syncing, case {n}") for n in range(30)]
+    big_done = threading.Event()
+    big_thread = threading.Thread(target=lambda: (llm.classify_batch(big), big_done.set()))
+    big_thread.start()
+    while len(fake_groq.requests) < 2:  # the big request holds both workers
+        time.sleep(0.01)
+
+    started = time.monotonic()
+    small = llm.classify_batch(RECORDS[:1])
+    elapsed = time.monotonic() - started
+
+    assert small == EXPECTED[:1]
+    assert elapsed < 1.5  # about two calls' time (0.6 s), well within its 2 s budget
+    assert not big_done.is_set()  # the big request really was still running
+    big_thread.join(5)
+
+
+def test_close_answers_a_waiting_request_as_stopped(fake_groq: FakeGroq, make_llm: Any) -> None:
+    fake_groq.hang(5.0)  # the first call hangs; the other two wait in the queue
+    llm = make_llm(fake_groq.base_url, llm_batch_size=1, llm_concurrency=1)
+    outcome: dict[str, Any] = {}
+
+    def classify() -> None:
+        try:
+            outcome["predictions"] = llm.classify_batch(RECORDS)
+        except BaseException as exc:  # a CancelledError here is the bug this test guards against
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=classify)
+    worker.start()
+    while not fake_groq.requests:
+        time.sleep(0.01)
+    started = time.monotonic()
+    llm.close()
+    worker.join(3)
+
+    assert not worker.is_alive() and time.monotonic() - started < 1.0
+    assert "error" not in outcome
+    stopped = Prediction("Unclassified", "none", 0.0, "llm stopped: service shutting down", "llm_shutdown")
+    assert outcome["predictions"] == [stopped] * 3
+    assert stopped.transient
+    assert len(fake_groq.requests) == 1  # the queued calls were never sent
+    assert llm.classify_batch(RECORDS[:1]) == [stopped]  # and nothing is sent after close
+    assert len(fake_groq.requests) == 1

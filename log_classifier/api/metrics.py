@@ -9,7 +9,9 @@ process (tests) do not clash. What is counted:
   ``llm_error`` / ``llm_budget`` / ``llm_circuit`` / ``llm_invalid_answer`` / ``llm_models_dead`` /
   ``llm_shutdown`` = failed (the row came back Unclassified). Rows are counted, not HTTP calls: a row
   the cache answered with an earlier LLM answer counts as answered;
-- result-cache hits and misses, read from the cascade's cache at scrape time.
+- result-cache hits and misses, read from the cascade's cache at scrape time;
+- LLM model fallbacks (a batch sent again to the next model because one was retired) and the
+  models still available, read from the LLM stage at scrape time.
 """
 
 from __future__ import annotations
@@ -110,6 +112,28 @@ class CacheCollector(Collector):
                                 value=stats["bytes"])
 
 
+class LlmModelCollector(Collector):
+    """Reads the LLM stage's model chain at scrape time (nothing before the model is loaded)."""
+
+    def __init__(self, llm_status: Callable[[], dict[str, Any] | None]) -> None:
+        self._llm_status = llm_status
+
+    def collect(self) -> Iterable[CounterMetricFamily | GaugeMetricFamily]:
+        status = self._llm_status()
+        if status is None or not status["enabled"]:
+            return
+        yield CounterMetricFamily(
+            f"{NAMESPACE}_llm_model_fallbacks",
+            "LLM batches sent again to the next configured model because the model asked is retired or unknown",
+            value=status["fallbacks"],
+        )
+        yield GaugeMetricFamily(
+            f"{NAMESPACE}_llm_models_available",
+            "Configured LLM models not found retired or unknown (0: every LLM-routed row is Unclassified)",
+            value=len(status["models"]) - len(status["dead_models"]),
+        )
+
+
 class LatencyMiddleware:
     """Pure ASGI: times each HTTP request to its last body byte (streamed CSVs included)."""
 
@@ -156,6 +180,7 @@ def install_metrics(app: FastAPI) -> Metrics:
     `GET /metrics` is in `routes/service.py`)."""
     metrics = Metrics()
     metrics.registry.register(CacheCollector(lambda: _cache_stats(app)))
+    metrics.registry.register(LlmModelCollector(lambda: _llm_status(app)))
     app.state.metrics = metrics
     return metrics
 
@@ -163,3 +188,8 @@ def install_metrics(app: FastAPI) -> Metrics:
 def _cache_stats(app: FastAPI) -> dict[str, Any] | None:
     classifier = getattr(app.state, "classifier", None)
     return None if classifier is None else classifier.cascade.cache.stats()
+
+
+def _llm_status(app: FastAPI) -> dict[str, Any] | None:
+    classifier = getattr(app.state, "classifier", None)
+    return None if classifier is None else classifier.llm.status()

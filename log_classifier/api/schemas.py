@@ -19,8 +19,8 @@ _RESPONSE_EXAMPLE = {
          "reason": "rule:sshd-failed-password"},
         {"target_label": "System Notification", "classified_by": "bert", "confidence": 0.9312,
          "reason": "model:2025-06-01"},
-        {"target_label": "Workflow Error", "classified_by": "llm", "confidence": 0.8,
-         "reason": "llm:llama-3.3-70b-versatile"},
+        {"target_label": "Workflow Error", "classified_by": "llm", "confidence": 1.0,
+         "reason": "llm:openai/gpt-oss-120b"},
     ]
 }
 

@@ -1,23 +1,29 @@
-"""The LLM stage: asks a Groq chat model to place the log records the cheaper stages could not.
+"""The LLM stage: asks a chat model to place the log records the cheaper stages could not.
 
 Several records go into one chat request, each with an id; the model answers a JSON object
-``{id: category}`` and answers are matched by id, never by position. Requests run on a small thread
-pool (``llm_concurrency``) under a total time budget per ``classify_batch`` call
-(``llm_budget_s``). Timeouts and retries (including ``retry-after`` on 429) are the SDK's own,
-configured from the settings.
+``{id: category}`` and answers are matched by id, never by position. The provider is Groq or any
+OpenAI-compatible server (``llm_providers``); ``GROQ_MODEL`` / ``LLM_MODEL`` is a list of models
+tried in order: a model the provider calls retired or unknown is dropped for the life of the
+process and the same batch goes to the next one at once. Requests run on ``llm_concurrency``
+workers shared round-robin between concurrent callers (``llm_pool``), under a total time budget
+per ``classify_batch`` call (``llm_budget_s``). Timeouts and retries (including ``retry-after`` on
+429) are the SDK's own, configured from the settings.
 
 Failure modes and what the records get (never an exception), with the prediction's ``outcome``:
 
-- no API key (``DisabledLlm``)     -> ``Unclassified``, stage "none", "llm disabled: no GROQ_API_KEY"  llm_disabled
+- no API key (``DisabledLlm``)     -> stage "none", "llm disabled: no GROQ_API_KEY"         llm_disabled
 - HTTP error / timeout / refused /
-  unparseable answer               -> ``Unclassified``, stage "none", "llm error: <error> [<status>]"  llm_error
-- too many consecutive failures    -> ``Unclassified``, stage "none", "llm circuit open"               llm_circuit
-- budget spent before an answer    -> ``Unclassified``, stage "none", "llm budget exhausted"           llm_budget
-- answer outside the category list -> ``Unclassified``, stage "llm", "llm answer not a category: ..." llm_invalid_answer
-- id missing from the answer       -> ``Unclassified``, stage "llm", "llm answer missing id"          llm_invalid_answer
+  unparseable answer               -> stage "none", "llm error: <error> [<status>]"         llm_error
+- too many consecutive failures    -> stage "none", "llm circuit open"                      llm_circuit
+- budget spent before an answer    -> stage "none", "llm budget exhausted"                  llm_budget
+- every configured model retired   -> stage "none", "llm models unavailable: set GROQ_MODEL" llm_models_dead
+- the service stopped meanwhile    -> stage "none", "llm stopped: service shutting down"    llm_shutdown
+- answer outside the category list -> stage "llm", "llm answer not a category: ..."         llm_invalid_answer
+- id missing from the answer       -> stage "llm", "llm answer missing id"                  llm_invalid_answer
 
-All but the first are transient (see ``contract.TRANSIENT_OUTCOMES``): a later call may do better,
-so they are not cached. An explicit "Unclassified" answer is a decision and is cached.
+The label is always ``Unclassified``. All but the first are transient (``contract.TRANSIENT_OUTCOMES``):
+a later call may do better, so they are not cached. An explicit "Unclassified" answer is a decision
+and is cached. A retired model is not a fault of the provider: it never counts towards the breaker.
 """
 
 from __future__ import annotations
@@ -27,14 +33,23 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import wait
+from functools import partial
 from types import TracebackType
 from typing import Any, Protocol
 
-import groq
-
 from log_classifier.config import Settings
 from log_classifier.contract import LogRecord, Outcome, Prediction, Stage
+from log_classifier.stages.llm_pool import FairPool
+from log_classifier.stages.llm_providers import (
+    Provider,
+    configured_models,
+    disabled_reason,
+    error_message,
+    make_provider,
+    model_family,
+    retired_model_code,
+)
 from log_classifier.taxonomy import (
     CATEGORIES,
     CRITICAL_ERROR,
@@ -63,6 +78,7 @@ ANSWER_PREVIEW_CHARS = 40
 REASON_DISABLED = "llm disabled: no GROQ_API_KEY"
 REASON_CIRCUIT_OPEN = "llm circuit open"
 REASON_BUDGET_EXHAUSTED = "llm budget exhausted"
+REASON_SHUTDOWN = "llm stopped: service shutting down"
 REASON_MISSING_ID = "llm answer missing id"
 REASON_NOT_A_CATEGORY = "llm answer not a category: "
 
@@ -139,6 +155,11 @@ class _CircuitBreaker:
             self._opened_at = None
             self._probing = False
 
+    def release(self) -> None:
+        """A call that neither succeeded nor failed (no model left to ask): let another probe go."""
+        with self._lock:
+            self._probing = False
+
     def record_failure(self) -> None:
         with self._lock:
             self._failures += 1
@@ -166,6 +187,54 @@ class _CircuitBreaker:
             }
 
 
+class _ModelChain:
+    """The configured models in order; the first one not found dead is in use. Thread-safe."""
+
+    def __init__(self, models: Sequence[str], setting: str) -> None:
+        self.models = tuple(models)
+        self.setting = setting
+        self._lock = threading.Lock()
+        self._dead: dict[str, str] = {}
+        self.fallbacks = 0
+        """Batches sent again to the next model because the one they were sent to is gone."""
+
+    def current(self) -> str | None:
+        with self._lock:
+            return self._current()
+
+    def mark_dead(self, model: str, code: str, message: str) -> str | None:
+        """Record that the provider no longer serves ``model``; the model to ask next, if any."""
+        with self._lock:
+            first_news = model not in self._dead
+            if first_news:
+                self._dead[model] = f"{code}: {message}" if message else code
+            following = self._current()
+            if following is not None:
+                self.fallbacks += 1
+        if first_news:  # once per model and process: the fix is a setting, not a retry
+            if following is not None:
+                logger.warning(
+                    "llm model %r is unavailable (%s: %s); using %r from now on. "
+                    "Set %s to current models (README: choosing an LLM model)",
+                    model, code, message, following, self.setting,
+                )
+            else:
+                logger.warning(
+                    "llm model %r is unavailable (%s: %s) and no other model is left: LLM-routed rows "
+                    "come back Unclassified. Set %s to a current model and restart",
+                    model, code, message, self.setting,
+                )
+        return following
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return {"model": self._current(), "models": list(self.models), "dead_models": dict(self._dead),
+                    "fallbacks": self.fallbacks}
+
+    def _current(self) -> str | None:
+        return next((model for model in self.models if model not in self._dead), None)
+
+
 class LlmStage(Protocol):
     """What the cascade and /health need from the LLM stage, enabled or not."""
 
@@ -179,10 +248,11 @@ class LlmStage(Protocol):
 
 
 def make_llm_stage(settings: Settings) -> LlmStage:
-    """The LLM stage the settings ask for: ``LlmClassifier``, or ``DisabledLlm`` without a key."""
-    if not settings.groq_api_key.strip():
-        return DisabledLlm("no GROQ_API_KEY", model=settings.groq_model)
-    return LlmClassifier(settings)
+    """The LLM stage the settings ask for: ``LlmClassifier``, or ``DisabledLlm`` without a Groq key."""
+    why = disabled_reason(settings)
+    if why is not None:
+        return DisabledLlm(why, provider=settings.llm_provider, models=configured_models(settings))
+    return LlmClassifier(settings, make_provider(settings))
 
 
 class DisabledLlm:
@@ -190,55 +260,55 @@ class DisabledLlm:
 
     name: Stage = "llm"
 
-    def __init__(self, why: str, *, model: str) -> None:
+    def __init__(self, why: str, *, provider: str, models: Sequence[str]) -> None:
         self._why = why
-        self._model = model
+        self._provider = provider
+        self._models = list(models)
         self._prediction = Prediction(UNCLASSIFIED, "none", 0.0, f"llm disabled: {why}", "llm_disabled")
 
     def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction]:
         return [self._prediction] * len(records)
 
     def status(self) -> dict[str, Any]:
-        return {"stage": self.name, "enabled": False, "reason": self._why, "model": self._model}
+        return {"stage": self.name, "enabled": False, "provider": self._provider, "reason": self._why,
+                "model": self._models[0] if self._models else None, "models": self._models, "dead_models": {},
+                "fallbacks": 0}
 
     def close(self) -> None:
         """Nothing to release."""
 
 
 class LlmClassifier:
-    """Cascade stage backed by the Groq chat-completions API. Always answers every record.
+    """Cascade stage backed by a chat-completions API (``Provider``). Always answers every record.
 
-    Needs ``groq_api_key`` (``make_llm_stage`` gives a ``DisabledLlm`` without one). Call
-    ``close()`` (or use it as a context manager) when done to release the thread pool and HTTP
-    connections.
+    Built by ``make_llm_stage``. Call ``close()`` (or use it as a context manager) when done: it
+    answers what is still waiting as stopped, and releases the workers and HTTP connections.
     """
 
     name: Stage = "llm"
 
-    def __init__(self, settings: Settings) -> None:
-        self._model = settings.groq_model
+    def __init__(self, settings: Settings, provider: Provider) -> None:
+        self._provider = provider
+        self._chain = _ModelChain(provider.models, provider.model_setting)
         self._batch_size = settings.llm_batch_size
         self._budget_s = settings.llm_budget_s
         self._redact = settings.llm_redact
         self._system_prompt = build_system_prompt()
         self._breaker = _CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown_s)
-        self._client = groq.Groq(
-            api_key=settings.groq_api_key,
-            base_url=settings.groq_base_url or None,
-            timeout=settings.llm_timeout_s,
-            max_retries=settings.llm_max_retries,
-        )
-        self._pool = ThreadPoolExecutor(max_workers=settings.llm_concurrency, thread_name_prefix="llm")
+        self._pool: FairPool[list[Prediction]] = FairPool(settings.llm_concurrency, thread_name_prefix="llm")
+        self._closed = threading.Event()
+        self._models_dead = _unresolved(f"llm models unavailable: set {provider.model_setting}", "llm_models_dead")
 
     def status(self) -> dict[str, Any]:
-        """For /health: the model and the circuit breaker. Never the key."""
-        return {
-            "stage": self.name,
-            "enabled": True,
-            "reason": "ok",
-            "model": self._model,
-            "circuit": self._breaker.snapshot(),
-        }
+        """For /health: the provider, the model in use, dead models and why, the breaker. Never the key."""
+        chain = self._chain.snapshot()
+        if chain["model"] is None:
+            setting = self._chain.setting
+            reason = f"every model in {setting} is retired or unknown to the provider: set {setting} to a current model"
+        else:
+            reason = "ok"
+        return {"stage": self.name, "enabled": True, "provider": self._provider.name, "reason": reason, **chain,
+                "circuit": self._breaker.snapshot()}
 
     def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction]:
         """One prediction per record, in order. Never raises for LLM trouble (see module docstring)."""
@@ -246,27 +316,33 @@ class LlmClassifier:
             return []
         deadline = time.monotonic() + self._budget_s
         chunks = [records[i : i + self._batch_size] for i in range(0, len(records), self._batch_size)]
-        futures = [self._pool.submit(self._classify_chunk, chunk, deadline) for chunk in chunks]
+        owner = object()  # this call's own queue in the fair pool
+        futures = self._pool.submit(owner, [partial(self._classify_chunk, chunk, deadline) for chunk in chunks])
         done, _ = wait(futures, timeout=max(0.0, deadline - time.monotonic()))
+        # Queued requests are dropped; one already on the wire finishes in the background (bounded by
+        # the SDK's timeout and retries) and its answer is discarded.
+        self._pool.withdraw(owner)
         predictions: list[Prediction] = []
         late = 0
         for chunk, future in zip(chunks, futures):
-            if future in done:
-                predictions.extend(future.result())
-            else:
-                # Queued requests are dropped; one already on the wire finishes in the background
-                # (bounded by the SDK's timeout and retries) and its answer is discarded.
-                future.cancel()
+            if future not in done:
                 late += len(chunk)
                 predictions.extend([_unresolved(REASON_BUDGET_EXHAUSTED, "llm_budget")] * len(chunk))
+                continue
+            answered = future.result()
+            if answered is None:  # close() came first
+                predictions.extend([_unresolved(REASON_SHUTDOWN, "llm_shutdown")] * len(chunk))
+            else:
+                predictions.extend(answered)
         if late:
             logger.warning("llm budget of %.1f s exhausted: %d of %d logs unclassified", self._budget_s, late, len(records))
         return predictions
 
     def close(self) -> None:
-        """Drop queued requests and release the HTTP connections. Idempotent."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._client.close()
+        """Answer waiting records as stopped, drop queued requests, release the connections. Idempotent."""
+        self._closed.set()
+        self._pool.close()
+        self._provider.client.close()
 
     def __enter__(self) -> LlmClassifier:
         return self
@@ -277,45 +353,66 @@ class LlmClassifier:
         self.close()
 
     def _classify_chunk(self, chunk: Sequence[LogRecord], deadline: float) -> list[Prediction]:
-        if time.monotonic() >= deadline:  # started in the instant between the wait and cancel()
+        if time.monotonic() >= deadline:  # started in the instant between the wait and withdraw()
             return [_unresolved(REASON_BUDGET_EXHAUSTED, "llm_budget")] * len(chunk)
+        model = self._chain.current()
+        if model is None:
+            return [self._models_dead] * len(chunk)
         if not self._breaker.allow():
             return [_unresolved(REASON_CIRCUIT_OPEN, "llm_circuit")] * len(chunk)
         ids = [str(number) for number in range(1, len(chunk) + 1)]
-        try:
-            answer = self._ask(ids, chunk)
-        except groq.APIStatusError as err:
-            reason = f"llm error: {type(err).__name__} {err.status_code}"
-        except groq.APIError as err:  # APITimeoutError, APIConnectionError, ...
-            reason = f"llm error: {type(err).__name__}"
-        except _MalformedAnswer:
-            reason = "llm error: malformed answer"
-        except Exception as err:  # the stage must answer; a surprise is logged with its traceback
-            logger.exception("llm stage: unexpected error")
-            reason = f"llm error: {type(err).__name__}"
-        else:
-            self._breaker.record_success()
-            return [self._to_prediction(answer.get(log_id)) for log_id in ids]
-        self._breaker.record_failure()
-        logger.warning("llm request for %d logs failed: %s", len(chunk), reason)
-        return [_unresolved(reason, "llm_error")] * len(chunk)
+        while True:
+            try:
+                answer = self._ask(model, ids, chunk)
+            except self._provider.status_error as err:
+                status, body = err.status_code, err.body
+                code = retired_model_code(status, body)
+                if code is not None:
+                    following = self._chain.mark_dead(model, code, error_message(body))
+                    if following is None:
+                        self._breaker.release()
+                        return [self._models_dead] * len(chunk)
+                    model = following
+                    continue  # the same batch, at once, on the next model
+                reason = f"llm error: {type(err).__name__} {status}"
+            except self._provider.api_error as err:  # APITimeoutError, APIConnectionError, ...
+                reason = f"llm error: {type(err).__name__}"
+            except _MalformedAnswer:
+                reason = "llm error: malformed answer"
+            except Exception as err:  # the stage must answer; a surprise is logged with its traceback
+                if self._closed.is_set():
+                    return [_unresolved(REASON_SHUTDOWN, "llm_shutdown")] * len(chunk)
+                logger.exception("llm stage: unexpected error")
+                reason = f"llm error: {type(err).__name__}"
+            else:
+                self._breaker.record_success()
+                return [self._to_prediction(model, answer.get(log_id)) for log_id in ids]
+            if self._closed.is_set():  # the connection was closed under the call: not the provider's fault
+                return [_unresolved(REASON_SHUTDOWN, "llm_shutdown")] * len(chunk)
+            self._breaker.record_failure()
+            logger.warning("llm request for %d logs failed: %s", len(chunk), reason)
+            return [_unresolved(reason, "llm_error")] * len(chunk)
 
-    def _ask(self, ids: Sequence[str], chunk: Sequence[LogRecord]) -> dict[str, Any]:
+    def _ask(self, model: str, ids: Sequence[str], chunk: Sequence[LogRecord]) -> dict[str, Any]:
         texts = [record.original or record.message for record in chunk]
         logs = [
             {"id": log_id, "source": record.source, "message": redact(text) if self._redact else text}
             for log_id, record, text in zip(ids, chunk, texts)
         ]
-        completion = self._client.chat.completions.create(
-            model=self._model,
+        family = model_family(model, self._provider.name)
+        completion = self._provider.client.chat.completions.create(
+            model=model,
             messages=[
                 {"role": "system", "content": self._system_prompt},
                 {"role": "user", "content": json.dumps({"logs": logs}, ensure_ascii=False)},
             ],
             temperature=TEMPERATURE,
             response_format={"type": "json_object"},
-            max_completion_tokens=ANSWER_TOKENS_OVERHEAD + ANSWER_TOKENS_PER_LOG * len(chunk),
+            max_completion_tokens=ANSWER_TOKENS_OVERHEAD + ANSWER_TOKENS_PER_LOG * len(chunk) + family.reasoning_tokens,
+            extra_headers=dict(self._provider.extra_headers),
+            **family.options,
         )
+        # The answer is the message content only; a reasoning model's "reasoning" field is never read.
         content = completion.choices[0].message.content if completion.choices else None
         try:
             answer = json.loads(content or "")
@@ -325,20 +422,20 @@ class LlmClassifier:
             raise _MalformedAnswer
         return answer
 
-    def _to_prediction(self, raw: object) -> Prediction:
+    def _to_prediction(self, model: str, raw: object) -> Prediction:
         if raw is None:
             return Prediction(UNCLASSIFIED, "llm", 0.0, REASON_MISSING_ID, "llm_invalid_answer")
         text = raw if isinstance(raw, str) else json.dumps(raw)
         key = text.strip().strip("\"'`").strip().casefold()
         if key == UNCLASSIFIED.casefold():
-            return Prediction(UNCLASSIFIED, "llm", 0.0, f"llm:{self._model} found no category")
+            return Prediction(UNCLASSIFIED, "llm", 0.0, f"llm:{model} found no category")
         label = _CANONICAL.get(key)
         if label is None:
             # Transient (not cached): one garbled reply must not stick to the shape.
             return Prediction(
                 UNCLASSIFIED, "llm", 0.0, REASON_NOT_A_CATEGORY + text[:ANSWER_PREVIEW_CHARS], "llm_invalid_answer"
             )
-        return Prediction(label, "llm", LLM_CONFIDENCE, f"llm:{self._model}")
+        return Prediction(label, "llm", LLM_CONFIDENCE, f"llm:{model}")
 
 
 def _unresolved(reason: str, outcome: Outcome) -> Prediction:

@@ -17,7 +17,14 @@ from log_classifier.api.dependencies import AppMetrics, Classifier
 router = APIRouter(tags=["service"])
 
 
-@router.get("/health", summary="Liveness and what is loaded")
+@router.get(
+    "/health",
+    summary="Liveness and what is loaded",
+    description="The embedding model (version, encoder, labels, threshold), the result cache, and the LLM "
+    "stage: `provider`, `enabled` and `reason` (\"ok\", or why not, e.g. every configured model retired), "
+    "the `model` in use (null when none is left), the configured `models`, `dead_models` (name → the "
+    "provider's error) and the circuit breaker.",
+)
 async def health(classifier: Classifier) -> dict[str, Any]:
     return classifier.health()
 
@@ -25,8 +32,8 @@ async def health(classifier: Classifier) -> dict[str, Any]:
 @router.get(
     "/metrics",
     summary="Prometheus metrics",
-    description="Rows classified by stage and category, request latency per endpoint, LLM outcomes "
-    "and result-cache hits/misses, in the Prometheus text format.",
+    description="Rows classified by stage and category, request latency per endpoint, LLM outcomes, "
+    "LLM model fallbacks and models available, and result-cache hits/misses, in the Prometheus text format.",
     response_class=Response,
     responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
 )
