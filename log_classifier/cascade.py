@@ -4,6 +4,10 @@ Rows are grouped by a key (source, masked message); each stage sees each pending
 only the keys the stages before it left unresolved; the result fans out to every row of the key.
 Results are kept in a bounded LRU cache across requests.
 
+Single-flight: a key that one call is computing is not computed again by a concurrent call; that
+call waits for the first one's result and shares it, whichever stage decides it (so a burst of the
+same new LLM-routed line makes one LLM call). A transient result (an LLM outage) is shared with
+those waiting but not cached: the next call tries again.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from log_classifier.cache import ResultCache
@@ -38,7 +43,11 @@ class CascadeStats:
     rows: int = 0
     keys: int = 0
     cache_hits: int = 0
-    by_stage: dict[str, int] = field(default_factory=dict)
+    shared: int = 0
+    """Keys another call was already computing: waited for, not computed again."""
+
+
+Key = tuple[str, str]
 
 
 class Cascade:
@@ -63,7 +72,10 @@ class Cascade:
                 raise ValueError(f"route {source!r} → {stage_name!r}: no such stage in {stage_names}")
         self.cache = cache if cache is not None else ResultCache(0)
         self.max_message_chars = max_message_chars
-        self._key_lock = threading.Lock()
+        # Keys being computed, with the future their result goes into; guarded with the cache by one lock,
+        # so a key is always either cached, in flight, or free for exactly one caller to claim.
+        self._in_flight: dict[Key, Future[Prediction]] = {}
+        self._flight_lock = threading.Lock()
 
     def classify(self, sources: Sequence[str], messages: Sequence[str]) -> list[Prediction]:
         """One prediction per row, in order."""
@@ -76,44 +88,73 @@ class Cascade:
         if len(sources) != len(messages):
             raise ValueError("sources and messages differ in length")
         stats = CascadeStats(rows=len(messages))
-        originals: dict[tuple[str, str], str] = {}
+        originals: dict[Key, str] = {}
         keys = self._keys(sources, messages, originals)
         distinct = [key for key in dict.fromkeys(keys) if key is not None]
         stats.keys = len(distinct)
 
-        resolved: dict[tuple[str, str], Prediction] = {}
-        pending: list[tuple[str, str]] = []
-        for key in distinct:
-            cached = self.cache.get(key)
-            if cached is None:
-                pending.append(key)
-            else:
-                resolved[key] = cached
-        stats.cache_hits = len(distinct) - len(pending)
+        resolved: dict[Key, Prediction] = {}
+        owned: dict[Key, Future[Prediction]] = {}
+        waiting: dict[Key, Future[Prediction]] = {}
+        with self._flight_lock:
+            for key in distinct:
+                cached = self.cache.get(key)
+                if cached is not None:
+                    resolved[key] = cached
+                elif key in self._in_flight:
+                    waiting[key] = self._in_flight[key]
+                else:
+                    owned[key] = self._in_flight[key] = Future()
+        stats.cache_hits = len(resolved)
+        stats.shared = len(waiting)
 
+        try:
+            self._compute(owned, originals, resolved)
+        except BaseException as exc:
+            self._abandon(owned, exc)
+            raise
+        # Our own keys are done first: a call never waits while holding keys others may wait for.
+        for key, flight in waiting.items():
+            resolved[key] = flight.result()
+
+        predictions = [EMPTY_MESSAGE if key is None else resolved[key] for key in keys]
+        log.debug("classified %d rows, %d keys, %d cache hits, %d shared", stats.rows, stats.keys,
+                  stats.cache_hits, stats.shared)
+        return predictions, stats
+
+    def _compute(self, owned: dict[Key, Future[Prediction]], originals: dict[Key, str],
+                 resolved: dict[Key, Prediction]) -> None:
+        """Run the stages over the keys this call owns; each result is published as soon as it is known."""
+        pending = list(owned)
         for index, stage in enumerate(self.stages):
             ready = [key for key in pending if self._starts_at(key[0]) <= index]
             if not ready:
                 continue
             outcomes = stage.classify_batch([LogRecord(source, message, originals[(source, message)])
                                              for source, message in ready])
-            decided = set()
-            for key, outcome in zip(ready, outcomes):
-                if outcome is not None:
-                    resolved[key] = outcome
-                    decided.add(key)
-                    self.cache.put(key, outcome)
+            decided = {key: outcome for key, outcome in zip(ready, outcomes) if outcome is not None}
+            self._publish(decided, owned)
+            resolved.update(decided)
             pending = [key for key in pending if key not in decided]
+        undecided = dict.fromkeys(pending, NO_STAGE_DECIDED)
+        self._publish(undecided, owned)
+        resolved.update(undecided)
 
-        for key in pending:
-            resolved[key] = NO_STAGE_DECIDED
-            self.cache.put(key, NO_STAGE_DECIDED)
+    def _publish(self, results: dict[Key, Prediction], owned: dict[Key, Future[Prediction]]) -> None:
+        """Cache the results (transient ones are not) and hand them to the calls waiting for them."""
+        with self._flight_lock:
+            for key, prediction in results.items():
+                self.cache.put(key, prediction)
+                del self._in_flight[key]
+                owned.pop(key).set_result(prediction)
 
-        predictions = [EMPTY_MESSAGE if key is None else resolved[key] for key in keys]
-        for prediction in predictions:
-            stats.by_stage[prediction.stage] = stats.by_stage.get(prediction.stage, 0) + 1
-        log.debug("classified %d rows, %d keys, %d cache hits", stats.rows, stats.keys, stats.cache_hits)
-        return predictions, stats
+    def _abandon(self, owned: dict[Key, Future[Prediction]], error: BaseException) -> None:
+        """After a stage raised: release the keys left, so those waiting get the error, not a hang."""
+        with self._flight_lock:
+            for key, flight in owned.items():
+                del self._in_flight[key]
+                flight.set_exception(error)
+        owned.clear()
 
     def _starts_at(self, source: str) -> int:
         stage_name = self.routes.get(source)
@@ -122,11 +163,11 @@ class Cascade:
         return next(i for i, stage in enumerate(self.stages) if stage.name == stage_name)
 
     def _keys(
-        self, sources: Sequence[str], messages: Sequence[str], originals: dict[tuple[str, str], str]
-    ) -> list[tuple[str, str] | None]:
+        self, sources: Sequence[str], messages: Sequence[str], originals: dict[Key, str]
+    ) -> list[Key | None]:
         """The (source, masked message) key of each row; fills `originals` with each key's first text."""
         masked_by_message: dict[str, str] = {}
-        keys: list[tuple[str, str] | None] = []
+        keys: list[Key | None] = []
         for source, message in zip(sources, messages):
             # Very long lines are cut for classification only; the output keeps the full text.
             text = classification_text(message, self.max_message_chars)

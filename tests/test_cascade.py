@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from log_classifier.cache import ResultCache
 from log_classifier.cascade import Cascade
@@ -144,3 +149,86 @@ def test_cache_entry_bound_still_holds_for_small_entries() -> None:
     for key in "abcde":
         cache.put(("s", key), prediction)
     assert len(cache) == 3 and cache.get(("s", "a")) is None and cache.get(("s", "e")) == prediction
+
+
+# --- single-flight: concurrent misses for one key are computed once ---------------------------------
+
+CALLERS = 8
+
+
+class GatedStage(KeywordStage):
+    """A KeywordStage that holds every batch until `gate` is opened (a slow model or LLM)."""
+
+    def __init__(self, name: Stage, keyword: str, label: str, *, outcome: Outcome = "decided") -> None:
+        super().__init__(name, keyword, label, outcome=outcome)
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+        self.fail = False
+
+    def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]:
+        answer = super().classify_batch(records)
+        self.entered.set()
+        assert self.gate.wait(10)
+        if self.fail:
+            raise RuntimeError("stage exploded")
+        return answer
+
+
+def gated_cascade(deciding: Stage, outcome: Outcome = "decided") -> tuple[Cascade, list[KeywordStage], GatedStage]:
+    stages: list[KeywordStage] = [KeywordStage("regex", "panic", "Critical Error"),
+                                  KeywordStage("bert", "login", "User Action"),
+                                  KeywordStage("llm", "lead", "Workflow Error")]
+    index = [stage.name for stage in stages].index(deciding)
+    gated = GatedStage(deciding, "burst", "Error", outcome=outcome)
+    stages[index] = gated
+    return Cascade(stages, cache=ResultCache(100)), stages, gated
+
+
+def burst(cascade: Cascade, gated: GatedStage, message: str = "burst of 42") -> list[object]:
+    """CALLERS calls with the same line at once; the first holds the stage until the others wait."""
+    with ThreadPoolExecutor(CALLERS) as pool:
+        first = pool.submit(cascade.classify_with_stats, ["s"], [message])
+        assert gated.entered.wait(10)
+        others = [pool.submit(cascade.classify_with_stats, ["s"], [message]) for _ in range(CALLERS - 1)]
+        time.sleep(0.3)  # the others reach the cascade and find the key in flight
+        gated.gate.set()
+        results: list[object] = []
+        for future in [first, *others]:
+            try:
+                results.append(future.result(10))
+            except RuntimeError as exc:
+                results.append(exc)
+        return results
+
+
+@pytest.mark.parametrize("deciding", ["regex", "bert", "llm"])
+def test_concurrent_misses_for_one_key_are_computed_once_in_every_stage(deciding: Stage) -> None:
+    cascade, stages, gated = gated_cascade(deciding)
+    results = burst(cascade, gated)
+
+    for stage in stages:
+        assert stage.seen.count("burst of <NUM>") <= 1, stage.name  # no stage saw the key twice
+    assert gated.seen == ["burst of <NUM>"]
+    predictions = [result[0] for result in results]  # type: ignore[index]
+    assert predictions == [[Prediction("Error", deciding, 1.0, deciding)]] * CALLERS
+    assert sorted(result[1].shared for result in results) == [0] + [1] * (CALLERS - 1)  # type: ignore[index]
+
+
+def test_a_transient_result_is_shared_with_the_waiters_but_not_cached() -> None:
+    cascade, _, gated = gated_cascade("llm", outcome="llm_error")
+    results = burst(cascade, gated)
+
+    assert [result[0] for result in results] == [[Prediction("Error", "llm", 1.0, "llm", "llm_error")]] * CALLERS  # type: ignore[index]
+    assert gated.seen == ["burst of <NUM>"]
+    cascade.classify(["s"], ["burst of 43"])  # the next call asks again
+    assert gated.seen == ["burst of <NUM>"] * 2
+
+
+def test_a_failing_computation_fails_its_waiters_and_frees_the_key() -> None:
+    cascade, _, gated = gated_cascade("bert")
+    gated.fail = True
+    results = burst(cascade, gated)
+
+    assert all(isinstance(result, RuntimeError) and str(result) == "stage exploded" for result in results)
+    gated.fail = False
+    assert cascade.classify(["s"], ["burst of 44"]) == [Prediction("Error", "bert", 1.0, "bert")]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pytest
 
 from log_classifier.model.embedders import SentenceTransformerEmbedder
+from log_classifier.stages.embedding import FairLock
 from log_classifier.text.masking import mask_variables
 
 
@@ -48,3 +52,33 @@ def test_onnx_encode_keeps_input_order(loaded_classifier) -> None:  # type: igno
     assert cosine.min() >= 0.99
     assert (together @ alone.T).argmax(axis=1).tolist() == [0, 1, 2]
     assert onnx.encode([]).shape == (0, onnx.dimension)
+
+
+def test_fair_lock_hands_over_in_arrival_order() -> None:
+    lock = FairLock()
+    order: list[str] = []
+    release_first = threading.Event()
+
+    def holder() -> None:
+        with lock:
+            order.append("first")
+            release_first.wait(5)
+        # Re-acquires at once, as a big request's next unit does: it must queue behind the waiter.
+        with lock:
+            order.append("first again")
+
+    def waiter() -> None:
+        with lock:
+            order.append("waiter")
+
+    first = threading.Thread(target=holder)
+    first.start()
+    while not order:
+        time.sleep(0.01)
+    second = threading.Thread(target=waiter)
+    second.start()
+    time.sleep(0.2)  # the waiter is queued
+    release_first.set()
+    first.join(5)
+    second.join(5)
+    assert order == ["first", "waiter", "first again"]
