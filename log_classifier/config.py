@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from log_classifier.taxonomy import CATEGORIES, CRITICAL_ERROR, SECURITY_ALERT, UNCLASSIFIED
 from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -28,6 +29,9 @@ MULTIPART_OVERHEAD_BYTES = 64 * 1024
 # JSON escapes) plus the keys, quotes and a source.
 JSON_BYTES_PER_MESSAGE_CHAR = 2
 JSON_BYTES_PER_LOG = 256
+# Fluent Bit's tail input writes `log`, Vector's sources `message`; `log_message` is our CSV column.
+DEFAULT_INGEST_MESSAGE_FIELDS = ("log_message", "message", "log", "msg")
+DEFAULT_INGEST_SOURCE_FIELDS = ("source", "service", "app", "host")
 
 
 class Settings(BaseSettings):
@@ -90,6 +94,25 @@ class Settings(BaseSettings):
     log_json: bool = False
     log_level: str = "INFO"
 
+    # --- POST /ingest (log shippers) ---
+    ingest_message_fields: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_INGEST_MESSAGE_FIELDS),
+        min_length=1,
+        description="Record fields tried in order for the log message; the first present one is used",
+    )
+    ingest_source_fields: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_INGEST_SOURCE_FIELDS),
+        description="Record fields tried in order for the source",
+    )
+
+    # --- alert webhooks ---
+    alert_webhook_url: str = Field("", repr=False, description="Where alerts are POSTed; empty = alerts off")
+    alert_categories: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [CRITICAL_ERROR, SECURITY_ALERT], description="Categories that raise an alert"
+    )
+    alert_cooldown_s: float = Field(60.0, gt=0, le=86_400, description="At most one alert per category this often")
+    alert_max_samples: int = Field(5, ge=0, le=100, description="Redacted example lines per category in an alert")
+
     @property
     def upload_limit_bytes(self) -> int:
         """Largest request body (an upload): MAX_UPLOAD_MB plus the multipart framing."""
@@ -109,7 +132,10 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("llm_sources", "api_keys", "cors_origins", "groq_model", "llm_model", mode="before")
+    @field_validator(
+        "llm_sources", "api_keys", "cors_origins", "groq_model", "llm_model", "ingest_message_fields",
+        "ingest_source_fields", "alert_categories", mode="before",
+    )
     @classmethod
     def _split_commas(cls, value: object) -> object:
         # "a,b" in the environment is friendlier than a JSON list.
@@ -128,6 +154,22 @@ class Settings(BaseSettings):
             if not self.llm_model:
                 raise ValueError("LLM_PROVIDER=openai-compatible needs LLM_MODEL, e.g. LLM_MODEL=qwen3:8b")
         return self
+
+    @field_validator("alert_categories")
+    @classmethod
+    def _known_categories(cls, value: list[str]) -> list[str]:
+        unknown = [name for name in value if name not in (*CATEGORIES, UNCLASSIFIED)]
+        if unknown:
+            raise ValueError(f"unknown categories {unknown}; use names from {[*CATEGORIES, UNCLASSIFIED]}")
+        return value
+
+    @field_validator("alert_webhook_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("ALERT_WEBHOOK_URL must start with http:// or https://")
+        return value
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -5,7 +5,8 @@
     │   └── ModelMismatchError  a model directory built for another encoder / label set / version
     ├── AuthenticationError     API_KEYS is set and the request has no valid X-API-Key: 401
     └── InputError              the user's upload or request is wrong: 400, with a message to fix it
-        └── PayloadTooLarge     larger than a limit: 413
+        ├── PayloadTooLarge     larger than a limit: 413
+        └── UnsupportedEncoding a Content-Encoding the service cannot undo: 415
 
 `log_classifier.api.errors` maps these to HTTP statuses, in one place.
 """
@@ -35,3 +36,7 @@ class InputError(ClassifierError):
 
 class PayloadTooLarge(InputError):
     """The request is larger than a limit (MAX_UPLOAD_MB, MAX_JSON_LOGS)."""
+
+
+class UnsupportedEncoding(InputError):
+    """The body's Content-Encoding is not one the service can decompress."""

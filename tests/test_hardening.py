@@ -718,7 +718,8 @@ def test_sixteen_different_files_at_once_do_not_mix() -> None:
 # --- 7. schemathesis against the app's own OpenAPI schema ------------------------------------------
 # (Its pytest plugin's lazy loader breaks on pytest 9, so each operation runs its strategy here.)
 
-OPERATIONS = [("/health", "GET"), ("/metrics", "GET"), ("/classify/", "POST"), ("/classify/json", "POST")]
+OPERATIONS = [("/health", "GET"), ("/metrics", "GET"), ("/classify/", "POST"), ("/classify/json", "POST"),
+              ("/ingest", "POST")]
 
 
 @pytest.fixture(scope="module")

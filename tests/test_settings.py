@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from pydantic import ValidationError
+
 from log_classifier.config import PROJECT_DIR, Settings
 
 EXAMPLE = PROJECT_DIR / ".env.example"
@@ -34,3 +37,24 @@ def test_lists_are_comma_separated_and_blank_threshold_is_unset(monkeypatch) -> 
     assert settings.api_keys == ["k1", "k2"]
     assert settings.bert_threshold is None
     assert "k1" not in repr(settings)
+
+
+def test_alert_and_ingest_settings(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ALERT_CATEGORIES", "Security Alert, Workflow Error")
+    monkeypatch.setenv("INGEST_MESSAGE_FIELDS", "text,body")
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", " https://hooks.example.test/T000/B000/secret ")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.alert_categories == ["Security Alert", "Workflow Error"]
+    assert settings.ingest_message_fields == ["text", "body"]
+    assert settings.alert_webhook_url == "https://hooks.example.test/T000/B000/secret"
+    assert "secret" not in repr(settings)
+
+
+def test_alert_settings_refuse_unknown_categories_and_non_http_urls(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ALERT_CATEGORIES", "Critical Error,Critical error")
+    with pytest.raises(ValidationError, match="unknown categories \\['Critical error'\\]"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    monkeypatch.delenv("ALERT_CATEGORIES")
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", "hooks.example.test/alerts")
+    with pytest.raises(ValidationError, match="must start with http:// or https://"):
+        Settings(_env_file=None)  # type: ignore[call-arg]

@@ -3,6 +3,7 @@ error mapping and routers.
 
     POST /classify/       CSV in, CSV out                      routes/classify.py
     POST /classify/json   JSON lines in, one result per line   routes/classify.py
+    POST /ingest          log shippers' JSON / NDJSON feeds    routes/ingest.py
     GET  /health, /metrics                                     routes/service.py
     GET  /                the upload page                      web.py
     GET  /docs            Swagger UI (FastAPI)
@@ -20,10 +21,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
+from log_classifier.alerts import AlertCounters, NullAlerter, WebhookAlerter
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
 from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, RequestIdMiddleware
-from log_classifier.api.routes import classify, service
+from log_classifier.api.routes import classify, ingest, service
 from log_classifier.api.web import install_web
 from log_classifier.cascade import load_classifier
 from log_classifier.config import Settings, get_settings
@@ -34,6 +36,7 @@ DESCRIPTION = (
     "logistic regression, then an LLM (Groq) for what the first two cannot place. "
     "Upload a CSV with `source` and `log_message` columns to `POST /classify/` (other columns come "
     "back unchanged), or send up to MAX_JSON_LOGS lines as JSON to `POST /classify/json`. "
+    "Log shippers (Fluent Bit, Vector) post JSON arrays or NDJSON to `POST /ingest`. "
     "A web page for uploading a CSV is at `/`; Prometheus metrics at `/metrics`. "
     "Every response carries an `X-Request-ID` header (yours, if you sent a sane one) that also "
     "appears in the server's log lines."
@@ -67,17 +70,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.classifier = await anyio.to_thread.run_sync(load_classifier, settings)
+        metrics = app.state.metrics
+        app.state.alerter = WebhookAlerter.from_settings(
+            settings,
+            model_version=app.state.classifier.model_version,
+            counters=AlertCounters(sent=metrics.alert_webhooks_sent.inc, failed=metrics.alert_webhook_failures.inc),
+        )
+        app.state.alerter.start()
         try:
             yield
         finally:
+            app.state.alerter.close()
             app.state.classifier.close()
 
     app = ServiceApp(title="Log classification service", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
+    app.state.alerter = NullAlerter()  # replaced in the lifespan
     install_error_handlers(app)
     metrics = install_metrics(app)
     app.include_router(service.router)
     app.include_router(classify.router)
+    app.include_router(ingest.router)
     install_web(app)
 
     # Outermost first. The request id is set before anything logs; the size limit's 413 is inside

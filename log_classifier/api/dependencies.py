@@ -1,4 +1,5 @@
-"""What routes receive through `Depends`: the loaded cascade, the settings, the API-key check.
+"""What routes receive through `Depends`: the loaded cascade, the settings, the metrics, the alert
+sender, the API-key check.
 
 All `async def`: they do no blocking work, and a sync dependency would take a thread-pool slot
 (the pool that CSV streaming fills under load) just to read an attribute.
@@ -12,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
+from log_classifier.alerts import Alerter
 from log_classifier.api.errors import API_KEY_HEADER
 from log_classifier.api.metrics import Metrics
 from log_classifier.cascade import LoadedClassifier
@@ -33,9 +35,15 @@ async def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
+def get_alerter(request: Request) -> Alerter:
+    """The alert webhook sender started in the lifespan (a NullAlerter when alerts are off)."""
+    return request.app.state.alerter
+
+
 Classifier = Annotated[LoadedClassifier, Depends(get_classifier)]
 AppSettings = Annotated[Settings, Depends(get_app_settings)]
 AppMetrics = Annotated[Metrics, Depends(get_metrics)]
+AppAlerter = Annotated[Alerter, Depends(get_alerter)]
 
 _api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Required when API_KEYS is set")
 

@@ -2,6 +2,7 @@
 
     AuthenticationError → 401 (with WWW-Authenticate)
     PayloadTooLarge     → 413
+    UnsupportedEncoding → 415
     InputError          → 400
     RequestValidationError (FastAPI) → 400, naming the fields
 """
@@ -12,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from log_classifier.errors import AuthenticationError, InputError, PayloadTooLarge
+from log_classifier.errors import AuthenticationError, InputError, PayloadTooLarge, UnsupportedEncoding
 
 API_KEY_HEADER = "X-API-Key"
 
@@ -34,6 +35,8 @@ def status_of(exc: InputError | AuthenticationError) -> int:
         return 401
     if isinstance(exc, PayloadTooLarge):
         return 413
+    if isinstance(exc, UnsupportedEncoding):
+        return 415
     return 400
 
 

@@ -11,7 +11,13 @@ process (tests) do not clash. What is counted:
   the cache answered with an earlier LLM answer counts as answered;
 - result-cache hits and misses, read from the cascade's cache at scrape time;
 - LLM model fallbacks (a batch sent again to the next model because one was retired) and the
-  models still available, read from the LLM stage at scrape time.
+  models still available, read from the LLM stage at scrape time;
+- whether the LLM circuit breaker is open (read at scrape time);
+- alert webhooks delivered and given up (log_classifier.alerts).
+
+Every (stage, category) series of rows_classified, and every kind of llm_failed_rows, exists from
+start-up at 0, so that Prometheus' increase()/rate() (resources/prometheus/alerts.yml) see the first
+rows too.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from log_classifier.contract import Outcome, Prediction
+from log_classifier.contract import STAGES, Outcome, Prediction
+from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 
 NAMESPACE = "log_classifier"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
@@ -68,6 +75,19 @@ class Metrics:
             "Rows the LLM stage could not answer: error, budget, circuit (open), invalid_answer, models_dead, shutdown",
             ["kind"], namespace=NAMESPACE, registry=self.registry,
         )
+        self.alert_webhooks_sent = Counter(
+            "alert_webhooks_sent", "Alert webhook posts the receiver accepted (2xx)",
+            namespace=NAMESPACE, registry=self.registry,
+        )
+        self.alert_webhook_failures = Counter(
+            "alert_webhook_failures", "Alert webhook posts given up after their retries (timeouts, refused, non-2xx)",
+            namespace=NAMESPACE, registry=self.registry,
+        )
+        for stage in STAGES:
+            for category in (*CATEGORIES, UNCLASSIFIED):
+                self.rows.labels(stage=stage, category=category)
+        for kind in LLM_FAILURE_KINDS.values():
+            self.llm_failed.labels(kind=kind)
 
     def observe_predictions(self, predictions: Sequence[Prediction]) -> None:
         """Count a batch of predictions (by stage/category, and LLM outcomes)."""
@@ -134,6 +154,25 @@ class LlmModelCollector(Collector):
         )
 
 
+class LlmCircuitCollector(Collector):
+    """Reads the LLM stage's circuit breaker at scrape time (nothing before the model is loaded; 0 when
+    the stage is off)."""
+
+    def __init__(self, llm_status: Callable[[], dict[str, Any] | None]) -> None:
+        self._llm_status = llm_status
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        status = self._llm_status()
+        if status is None:
+            return
+        state = status.get("circuit", {}).get("state", "closed")
+        yield GaugeMetricFamily(
+            f"{NAMESPACE}_llm_circuit_open",
+            "1 while the LLM circuit breaker is open or waiting for its probe call, 0 when closed",
+            value=0 if state == "closed" else 1,
+        )
+
+
 class LatencyMiddleware:
     """Pure ASGI: times each HTTP request to its last body byte (streamed CSVs included)."""
 
@@ -181,6 +220,7 @@ def install_metrics(app: FastAPI) -> Metrics:
     metrics = Metrics()
     metrics.registry.register(CacheCollector(lambda: _cache_stats(app)))
     metrics.registry.register(LlmModelCollector(lambda: _llm_status(app)))
+    metrics.registry.register(LlmCircuitCollector(lambda: _llm_status(app)))
     app.state.metrics = metrics
     return metrics
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
-from log_classifier.api.dependencies import AppMetrics, AppSettings, Classifier, require_api_key
+from log_classifier.alerts import Alerter
+from log_classifier.api.dependencies import AppAlerter, AppMetrics, AppSettings, Classifier, require_api_key
 from log_classifier.api.errors import ERROR_RESPONSES
 from log_classifier.api.metrics import Metrics
 from log_classifier.api.schemas import ClassifiedLine, ClassifyJsonRequest, ClassifyJsonResponse
 from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
+from log_classifier.contract import Prediction
 from log_classifier.errors import PayloadTooLarge
 from log_classifier.tables import reader
 from log_classifier.tables.writer import iter_classified_csv
@@ -41,13 +43,14 @@ def classify_csv(
     classifier: Classifier,
     settings: AppSettings,
     metrics: AppMetrics,
+    alerter: AppAlerter,
     file: Annotated[UploadFile, File(description="CSV with columns `source` and `log_message`")],
     explain: Annotated[bool, Query(description="Add classified_by, confidence and reason columns")] = False,
 ) -> StreamingResponse:
     layout = reader.check_layout(file.file)
     log.info("classifying %s: %d rows", file.filename, layout.rows)
     return StreamingResponse(
-        _classified_csv(classifier, file, layout, explain=explain, settings=settings, metrics=metrics),
+        _classified_csv(classifier, file, layout, explain=explain, settings=settings, metrics=metrics, alerter=alerter),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{output_name(file.filename)}"'},
     )
@@ -70,7 +73,7 @@ def classify_csv(
     },
 )
 def classify_json(
-    classifier: Classifier, settings: AppSettings, metrics: AppMetrics, body: ClassifyJsonRequest
+    classifier: Classifier, settings: AppSettings, metrics: AppMetrics, alerter: AppAlerter, body: ClassifyJsonRequest
 ) -> ClassifyJsonResponse:
     # A sync route: FastAPI runs it in the thread pool, so the cascade never blocks the event loop.
     if len(body.logs) > settings.max_json_logs:
@@ -78,10 +81,10 @@ def classify_json(
             f"{len(body.logs)} logs in one request; the limit is {settings.max_json_logs} (MAX_JSON_LOGS): "
             "split the list, or upload a CSV to POST /classify/"
         )
-    predictions = classifier.cascade.classify(
-        [line.source for line in body.logs], [line.log_message for line in body.logs]
-    )
+    sources, messages = [line.source for line in body.logs], [line.log_message for line in body.logs]
+    predictions = classifier.cascade.classify(sources, messages)
     metrics.observe_predictions(predictions)
+    alerter.observe(sources, messages, predictions)
     log.info("classified %d JSON logs", len(predictions))
     return ClassifyJsonResponse(results=[ClassifiedLine.from_prediction(p) for p in predictions])
 
@@ -94,11 +97,18 @@ def _classified_csv(
     explain: bool,
     settings: Settings,
     metrics: Metrics,
+    alerter: Alerter,
 ) -> Iterator[str]:
     """Header, then each chunk classified and rendered: memory follows the chunk, not the file."""
+
+    def classify(sources: Sequence[str], messages: Sequence[str]) -> list[Prediction]:
+        predictions = classifier.cascade.classify(sources, messages)
+        alerter.observe(sources, messages, predictions)
+        return predictions
+
     try:
         yield from iter_classified_csv(
-            classifier.cascade.classify,
+            classify,
             file.file,
             layout,
             explain=explain,

@@ -1,0 +1,210 @@
+"""`POST /ingest`: a live feed from log shippers (Fluent Bit's and Vector's `http` outputs).
+
+The body is a JSON array or NDJSON (see `log_classifier.tables.feed`), optionally gzip/deflate
+compressed (`Content-Encoding`). The answer is NDJSON: each input record unchanged, in order, plus
+`target_label` (and `classified_by`, `confidence`, `reason` with `explain=true`). The message is the
+first present field of INGEST_MESSAGE_FIELDS, the source the first of INGEST_SOURCE_FIELDS; a record
+without a message comes back Unclassified.
+
+The body is read as it arrives and both its size and its decompressed size are held to
+MAX_UPLOAD_MB: a gzip bomb is a 413 once the limit is passed, never inflated in full.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from typing import Annotated, Any, Sequence
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from log_classifier.alerts import Alerter
+from log_classifier.api.dependencies import AppAlerter, AppMetrics, AppSettings, Classifier, require_api_key
+from log_classifier.api.errors import ERROR_RESPONSES
+from log_classifier.api.metrics import Metrics
+from log_classifier.cascade import LoadedClassifier
+from log_classifier.config import Settings
+from log_classifier.contract import Prediction
+from log_classifier.errors import InputError, PayloadTooLarge, UnsupportedEncoding
+from log_classifier.tables.feed import field_text, parse_records, render_line
+from log_classifier.taxonomy import UNCLASSIFIED
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["ingest"], dependencies=[Depends(require_api_key)])
+
+NDJSON = "application/x-ndjson"
+_REQUEST_EXAMPLE = [
+    {"date": 1764417600.25, "log": "Kernel panic - not syncing: Fatal exception in interrupt", "host": "node-7"},
+    {"date": 1764417601.5, "log": "Failed password for invalid user oracle from 203.0.113.9 port 40522 ssh2",
+     "host": "bastion"},
+]
+_RESPONSE_EXAMPLE = (
+    '{"date":1764417600.25,"log":"Kernel panic - not syncing: Fatal exception in interrupt","host":"node-7",'
+    '"target_label":"Critical Error"}\n'
+    '{"date":1764417601.5,"log":"Failed password for invalid user oracle from 203.0.113.9 port 40522 ssh2",'
+    '"host":"bastion","target_label":"Security Alert"}\n'
+)
+_RECORD_SCHEMA = {"type": "object", "additionalProperties": True,
+                  "description": "Any fields; the message and source are looked up by name"}
+
+
+@router.post(
+    "/ingest",
+    summary="Classify a feed from a log shipper (Fluent Bit, Vector)",
+    description=(
+        "The body is a JSON array of records (Fluent Bit `format json`) or newline-delimited JSON, one record "
+        "per line (`json_lines`; Vector's `newline_delimited` framing), optionally compressed "
+        "(`Content-Encoding: gzip` or `deflate`). The message is the first present field of "
+        "INGEST_MESSAGE_FIELDS (default `log_message,message,log,msg`), the source the first of "
+        "INGEST_SOURCE_FIELDS (default `source,service,app,host`); a record without a message comes back "
+        "Unclassified. The answer is NDJSON: each record unchanged, in order, plus `target_label` (and "
+        "`classified_by`, `confidence`, `reason` with `explain=true`). At most MAX_JSON_LOGS records per "
+        "request and MAX_UPLOAD_MB per body, compressed or not."
+    ),
+    response_class=Response,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"type": "array", "items": _RECORD_SCHEMA},
+                    "example": _REQUEST_EXAMPLE,
+                },
+                NDJSON: {"schema": {"type": "string", "description": "One JSON object per line"}},
+            },
+        }
+    },
+    responses={
+        200: {
+            "description": "One JSON object per input record, in order: the record plus `target_label`.",
+            "content": {NDJSON: {"schema": {"type": "string"}, "example": _RESPONSE_EXAMPLE}},
+        },
+        400: {"description": "Not JSON / NDJSON, not UTF-8 or a broken gzip stream; `detail` names the line."},
+        401: ERROR_RESPONSES[401],
+        413: {"description": "More than MAX_JSON_LOGS records, or a body (or its decompressed size) larger "
+              "than MAX_UPLOAD_MB."},
+        415: {"description": "A Content-Encoding other than gzip, deflate or identity."},
+    },
+)
+async def ingest(
+    request: Request,
+    classifier: Classifier,
+    settings: AppSettings,
+    metrics: AppMetrics,
+    alerter: AppAlerter,
+    explain: Annotated[bool, Query(description="Add classified_by, confidence and reason to each record")] = False,
+) -> Response:
+    limit = settings.max_upload_mb * 1024 * 1024
+    decoder = BodyDecoder(request.headers.get("content-encoding", ""), limit=limit,
+                          limit_name=f"the {settings.max_upload_mb} MB limit (MAX_UPLOAD_MB)")
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise PayloadTooLarge(f"the body is larger than the {settings.max_upload_mb} MB limit (MAX_UPLOAD_MB)")
+        decoder.feed(chunk)
+    body = decoder.finish()
+    # Parsing and the cascade are CPU work: off the event loop.
+    lines = await run_in_threadpool(
+        _classify_feed, body, classifier=classifier, settings=settings, metrics=metrics, alerter=alerter,
+        explain=explain,
+    )
+    return Response("".join(lines), media_type=NDJSON)
+
+
+def _classify_feed(
+    body: bytes,
+    *,
+    classifier: LoadedClassifier,
+    settings: Settings,
+    metrics: Metrics,
+    alerter: Alerter,
+    explain: bool,
+) -> list[str]:
+    records = parse_records(body, max_records=settings.max_json_logs)
+    messages = [field_text(record, settings.ingest_message_fields) for record in records]
+    sources = [field_text(record, settings.ingest_source_fields) or "" for record in records]
+    present = [i for i, message in enumerate(messages) if message is not None]
+    decided = classifier.cascade.classify([sources[i] for i in present], [messages[i] or "" for i in present])
+    tried = ", ".join(settings.ingest_message_fields)
+    no_message = Prediction(UNCLASSIFIED, "none", 0.0, f"no message field ({tried})")
+    predictions = [no_message] * len(records)
+    for i, prediction in zip(present, decided):
+        predictions[i] = prediction
+    metrics.observe_predictions(predictions)
+    alerter.observe(sources, [message or "" for message in messages], predictions)
+    log.info("ingested %d records (%d without a message)", len(records), len(records) - len(present))
+    return [render_line(record, _added(prediction, explain)) for record, prediction in zip(records, predictions)]
+
+
+def _added(prediction: Prediction, explain: bool) -> Sequence[tuple[str, Any]]:
+    if not explain:
+        return (("target_label", prediction.label),)
+    return (
+        ("target_label", prediction.label),
+        ("classified_by", prediction.stage),
+        ("confidence", round(prediction.confidence, 4)),
+        ("reason", prediction.reason),
+    )
+
+
+class BodyDecoder:
+    """Undoes a Content-Encoding chunk by chunk, never producing more than `limit` bytes."""
+
+    _WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+
+    def __init__(self, content_encoding: str, *, limit: int, limit_name: str) -> None:
+        encoding = content_encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self._wbits: int | None = None
+        elif encoding in self._WBITS:
+            self._wbits = self._WBITS[encoding]
+        else:
+            raise UnsupportedEncoding(
+                f"Content-Encoding {content_encoding.strip()!r} is not supported; send gzip, deflate or no encoding"
+            )
+        self.encoding = encoding
+        self._limit = limit
+        self._limit_name = limit_name
+        self._inflater = zlib.decompressobj(self._wbits) if self._wbits is not None else None
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._compressed = 0
+
+    def feed(self, data: bytes) -> None:
+        if self._inflater is None:
+            self._append(data)
+            return
+        self._compressed += len(data)
+        while data:
+            try:
+                # max_length caps the output of one call: limit + 1 bytes at most ever exist.
+                out = self._inflater.decompress(data, self._limit - self._size + 1)
+            except zlib.error as exc:
+                raise InputError(f"the body is not valid {self.encoding} data ({exc})") from None
+            self._append(out)
+            if self._inflater.unconsumed_tail:
+                data = self._inflater.unconsumed_tail
+            elif self._inflater.eof and self._inflater.unused_data and self._wbits == self._WBITS["gzip"]:
+                data = self._inflater.unused_data  # the next member of a multi-member gzip stream
+                self._inflater = zlib.decompressobj(self._wbits)
+            elif self._inflater.eof and self._inflater.unused_data:
+                raise InputError(f"the body has data after the end of its {self.encoding} stream")
+            else:
+                data = b""
+
+    def finish(self) -> bytes:
+        if self._inflater is not None and self._compressed and not self._inflater.eof:
+            raise InputError(f"the {self.encoding} body ends early (truncated)")
+        return b"".join(self._parts)
+
+    def _append(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self._limit:
+            what = "decompressed body" if self._inflater is not None else "body"
+            raise PayloadTooLarge(f"the {what} is larger than {self._limit_name}")
+        if data:
+            self._parts.append(data)

@@ -1,0 +1,102 @@
+"""The Grafana dashboard and the Prometheus alerting rules use only metrics the service exports.
+
+The exported names come from the real app's /metrics after a classification (not from a list kept
+by hand). promtool itself checks and unit-tests the rules (`make rules`, part of `make test`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+
+from log_classifier.config import PROJECT_DIR
+from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
+
+pytestmark = pytest.mark.slow  # the app loads the embedding model
+
+DASHBOARD = PROJECT_DIR / "resources" / "grafana" / "log_classifier.json"
+ALERT_RULES = PROJECT_DIR / "resources" / "prometheus" / "alerts.yml"
+OUR_METRIC = re.compile(r"\blog_classifier[_:][A-Za-z0-9_:]*")
+SUFFIXES = {"counter": ("_total", "_created"), "histogram": ("_bucket", "_sum", "_count", "_created"),
+            "gauge": ("",), "summary": ("_sum", "_count", "_created")}
+
+
+@pytest.fixture(scope="module")
+def exported(app_client: TestClient) -> dict[str, str]:
+    """Every sample name /metrics can show, with its type, after one classification."""
+    response = app_client.post("/classify/json", json={"logs": [
+        {"source": "kernel", "log_message": "Kernel panic - not syncing: Fatal exception"}]})
+    assert response.status_code == 200
+    names: dict[str, str] = {}
+    for family in text_string_to_metric_families(app_client.get("/metrics").text):
+        for suffix in SUFFIXES.get(family.type, ("",)):
+            names[family.name + suffix] = family.type
+        for sample in family.samples:
+            names[sample.name] = family.type
+    return names
+
+
+def dashboard_queries() -> Iterator[tuple[str, str]]:
+    """(where, PromQL) for every query in the dashboard: panel targets and template variables."""
+    dashboard = json.loads(DASHBOARD.read_text())
+
+    def panels(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for panel in items:
+            yield panel
+            yield from panels(panel.get("panels", []))
+
+    for panel in panels(dashboard["panels"]):
+        for target in panel.get("targets", []):
+            yield panel["title"], target["expr"]
+    for variable in dashboard["templating"]["list"]:
+        query = variable.get("query")
+        if isinstance(query, dict):
+            yield f"variable {variable['name']}", query["query"]
+
+
+def rule_queries() -> Iterator[tuple[str, str]]:
+    for group in yaml.safe_load(ALERT_RULES.read_text())["groups"]:
+        for rule in group["rules"]:
+            yield rule.get("alert") or rule["record"], rule["expr"]
+
+
+def test_the_metrics_the_alerting_rules_need_are_exported(exported: dict[str, str]) -> None:
+    assert exported["log_classifier_rows_classified_total"] == "counter"
+    assert exported["log_classifier_llm_circuit_open"] == "gauge"
+    assert exported["log_classifier_alert_webhook_failures_total"] == "counter"
+    assert exported["log_classifier_alert_webhooks_sent_total"] == "counter"
+    assert exported["log_classifier_request_duration_seconds_bucket"] == "histogram"
+
+
+@pytest.mark.parametrize("source", ["dashboard", "rules"])
+def test_queries_reference_only_exported_metrics(exported: dict[str, str], source: str) -> None:
+    queries = list(dashboard_queries() if source == "dashboard" else rule_queries())
+    assert len(queries) >= 7
+    for where, expr in queries:
+        used = OUR_METRIC.findall(expr)
+        # The service's own metrics only (Prometheus' `up` is the one exception, for the down alert).
+        assert used or re.search(r"\bup\{", expr), f"{where}: {expr}"
+        unknown = sorted(set(used) - set(exported))
+        assert not unknown, f"{where} uses {unknown}, which /metrics does not export"
+
+
+def test_counters_end_in_total_and_durations_are_in_seconds(exported: dict[str, str]) -> None:
+    for name, kind in exported.items():
+        if kind == "counter":
+            assert name.endswith(("_total", "_created")), name
+        assert "_ms" not in name and "milliseconds" not in name, name
+
+
+def test_every_category_series_exists_from_the_start(app_client: TestClient) -> None:
+    # Bounded label values, all present at 0 before they first happen: increase() sees the first burst.
+    text = app_client.get("/metrics").text
+    categories = set(re.findall(r'log_classifier_rows_classified_total\{category="([^"]+)"', text))
+    assert categories == {*CATEGORIES, UNCLASSIFIED}
+    stages = set(re.findall(r'log_classifier_rows_classified_total\{category="[^"]+",stage="([^"]+)"', text))
+    assert stages == {"regex", "bert", "llm", "none"}
