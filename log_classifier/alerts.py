@@ -24,9 +24,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Protocol, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from log_classifier.config import Settings
 from log_classifier.contract import Prediction
@@ -205,7 +206,7 @@ class WebhookAlerter:
         """Categories whose cooldown has passed, removed from pending; else how long to wait."""
         due: dict[str, _Pending] = {}
         wait_s: float | None = None
-        for label, pending in list(self._pending.items()):
+        for label in list(self._pending):
             ready_at = self._last_sent.get(label, float("-inf")) + self.cooldown_s
             if ready_at <= now:
                 due[label] = self._pending.pop(label)
@@ -314,4 +315,4 @@ def _duration(seconds: float) -> str:
 
 
 def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="seconds")

@@ -9,17 +9,18 @@ import json
 import logging
 import queue
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
-
 from helpers import make_settings
 from live_server import serve
+from webhook_receiver import Receiver, closed_port_url, webhook_receiver
+
 from log_classifier.alerts import AlertCounters, WebhookAlerter
 from log_classifier.api.app import create_app
 from log_classifier.contract import Prediction
-from webhook_receiver import Receiver, closed_port_url, webhook_receiver
 
 pytestmark = pytest.mark.slow
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
 from helpers import make_settings
+
 from log_classifier.api.app import create_app
 
 pytestmark = pytest.mark.slow  # the app loads the embedding model

@@ -13,7 +13,8 @@ Every error names the line, so a shipper's operator can find the broken record.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from log_classifier.errors import InputError, PayloadTooLarge
 

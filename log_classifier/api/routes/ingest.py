@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 import zlib
-from typing import Annotated, Any, Sequence
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
