@@ -131,7 +131,7 @@ def _classify_feed(
     present = [i for i, message in enumerate(messages) if message is not None]
     decided = classifier.cascade.classify([sources[i] for i in present], [messages[i] or "" for i in present])
     tried = ", ".join(settings.ingest_message_fields)
-    no_message = Prediction(UNCLASSIFIED, "none", 0.0, f"no message field ({tried})")
+    no_message = Prediction(UNCLASSIFIED, "none", 0.0, f"no message field ({tried})", outcome="empty")
     predictions = [no_message] * len(records)
     for i, prediction in zip(present, decided):
         predictions[i] = prediction
