@@ -230,3 +230,4 @@ def test_a_body_over_the_limit_is_a_413(small_client: TestClient) -> None:
 
     response = small_client.post("/ingest", content=chunks())
     assert response.status_code == 413
+    assert "MAX_UPLOAD_MB" in response.json()["detail"]
