@@ -13,9 +13,12 @@ from typing import Any
 
 import pytest
 import yaml
+from fake_groq import serve_fake_groq
 from fastapi.testclient import TestClient
+from helpers import make_settings
 from prometheus_client.parser import text_string_to_metric_families
 
+from log_classifier.api.app import create_app
 from log_classifier.config import PROJECT_DIR
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 
@@ -29,13 +32,24 @@ SUFFIXES = {"counter": ("_total", "_created"), "histogram": ("_bucket", "_sum", 
 
 
 @pytest.fixture(scope="module")
-def exported(app_client: TestClient) -> dict[str, str]:
-    """Every sample name /metrics can show, with its type, after one classification."""
-    response = app_client.post("/classify/json", json={"logs": [
-        {"source": "kernel", "log_message": "Kernel panic - not syncing: Fatal exception"}]})
+def llm_client() -> Iterator[TestClient]:
+    """The real app with the LLM stage on, against the fake Groq server (its metrics exist only then)."""
+    with serve_fake_groq() as fake, TestClient(create_app(make_settings(
+        groq_api_key="test-key", groq_base_url=fake.base_url, groq_model="fake-model", llm_max_retries=0,
+    ))) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def exported(llm_client: TestClient) -> dict[str, str]:
+    """Every sample name /metrics can show, with its type, after a classification that used every stage."""
+    response = llm_client.post("/classify/json", json={"logs": [
+        {"source": "kernel", "log_message": "Kernel panic - not syncing: Fatal exception"},
+        {"source": "LegacyCRM", "log_message": "Escalation rule for ticket 8812 failed: no on-call manager"}]})
     assert response.status_code == 200
+    assert [r["classified_by"] for r in response.json()["results"]] == ["regex", "llm"]
     names: dict[str, str] = {}
-    for family in text_string_to_metric_families(app_client.get("/metrics").text):
+    for family in text_string_to_metric_families(llm_client.get("/metrics").text):
         for suffix in SUFFIXES.get(family.type, ("",)):
             names[family.name + suffix] = family.type
         for sample in family.samples:
@@ -73,6 +87,8 @@ def test_the_metrics_the_alerting_rules_need_are_exported(exported: dict[str, st
     assert exported["log_classifier_alert_webhook_failures_total"] == "counter"
     assert exported["log_classifier_alert_webhooks_sent_total"] == "counter"
     assert exported["log_classifier_request_duration_seconds_bucket"] == "histogram"
+    assert exported["log_classifier_llm_models_available"] == "gauge"
+    assert exported["log_classifier_llm_model_fallbacks_total"] == "counter"
 
 
 @pytest.mark.parametrize("source", ["dashboard", "rules"])
