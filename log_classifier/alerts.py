@@ -13,7 +13,8 @@ The body is Slack-compatible (a ``text`` line) and carries the details for other
      "samples": [{"source": "...", "message": "...", "label": "...", "request_id": "..."}],
      "request_id": "...", "model_version": "...", "window_s": 12.0, "first_seen": "...", "last_seen": "..."}
 
-With ALERT_WEBHOOK_URL empty the app gets a ``NullAlerter``: same interface, does nothing.
+``make_alerter(settings, ...)`` builds the sender; with ALERT_WEBHOOK_URL empty it is a ``NullAlerter``:
+same interface, does nothing.
 """
 
 from __future__ import annotations
@@ -124,20 +125,6 @@ class WebhookAlerter:
         self._opener = urllib.request.build_opener(_NoRedirects())
         self._failure_logged_at: float | None = None
         self._failures_unlogged = 0
-
-    @classmethod
-    def from_settings(cls, settings: Settings, *, model_version: str, counters: AlertCounters) -> Alerter:
-        """A WebhookAlerter, or a NullAlerter when ALERT_WEBHOOK_URL is empty."""
-        if not settings.alert_webhook_url:
-            return NullAlerter()
-        return cls(
-            settings.alert_webhook_url,
-            categories=settings.alert_categories,
-            cooldown_s=settings.alert_cooldown_s,
-            max_samples=settings.alert_max_samples,
-            model_version=model_version,
-            counters=counters,
-        )
 
     # --- the request side: cheap, never raises ---
 
@@ -293,6 +280,20 @@ class WebhookAlerter:
         )
         self._failure_logged_at = now
         self._failures_unlogged = 0
+
+
+def make_alerter(settings: Settings, *, model_version: str, counters: AlertCounters) -> Alerter:
+    """A WebhookAlerter for ALERT_WEBHOOK_URL, or a NullAlerter when it is empty."""
+    if not settings.alert_webhook_url:
+        return NullAlerter()
+    return WebhookAlerter(
+        settings.alert_webhook_url,
+        categories=settings.alert_categories,
+        cooldown_s=settings.alert_cooldown_s,
+        max_samples=settings.alert_max_samples,
+        model_version=model_version,
+        counters=counters,
+    )
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -21,7 +21,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
-from log_classifier.alerts import AlertCounters, NullAlerter, WebhookAlerter
+from log_classifier.alerts import AlertCounters, NullAlerter, make_alerter
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
 from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, RequestIdMiddleware
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.classifier = await anyio.to_thread.run_sync(load_classifier, settings)
         metrics = app.state.metrics
-        app.state.alerter = WebhookAlerter.from_settings(
+        app.state.alerter = make_alerter(
             settings,
             model_version=app.state.classifier.model_version,
             counters=AlertCounters(sent=metrics.alert_webhooks_sent.inc, failed=metrics.alert_webhook_failures.inc),
