@@ -33,7 +33,9 @@ async def health(classifier: Classifier) -> dict[str, Any]:
     "/metrics",
     summary="Prometheus metrics",
     description="Rows classified by stage and category, request latency per endpoint, LLM outcomes, "
-    "LLM model fallbacks and models available, and result-cache hits/misses, in the Prometheus text format.",
+    "LLM model fallbacks and models available, whether the LLM circuit is open, result-cache hits/misses, "
+    "and alert webhooks sent and given up, in the Prometheus text format. Alerting rules and a Grafana "
+    "dashboard over these: `resources/prometheus/`, `resources/grafana/`.",
     response_class=Response,
     responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
 )
