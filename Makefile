@@ -71,6 +71,7 @@ onnx: setup
 
 bench: setup
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_spark.py
 
 # What spark-submit ships to executors (--archives build/log-classifier.tar.gz#app): code, rules, model.
 spark-package:

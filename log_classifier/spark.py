@@ -61,7 +61,6 @@ SOURCE_COLUMN, MESSAGE_COLUMN = REQUIRED_COLUMNS
 DEFAULT_LOCAL_MASTER = "local[*]"
 # Shuffles in a local run are small (the distinct LLM keys); Spark's default of 200 tasks is slow here.
 LOCAL_SHUFFLE_PARTITIONS = 4
-LLM_BROADCAST_ROWS = 1_000_000
 _EXTENSION_FORMATS = {".csv": "csv", ".parquet": "parquet", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
 
 # Internal columns of the --llm path: the key a row left for the LLM and the first text behind it.
@@ -98,7 +97,6 @@ class JobPlan:
     settings_json: str
     explain: bool
     defer_llm: bool
-    added_columns: tuple[str, ...]
 
 
 # --- the Python-worker side -------------------------------------------------------------------
@@ -152,8 +150,10 @@ def classify_frame(
     if deferred is not None:
         deferred.seen.clear()
     predictions = cascade.classify(sources, messages)
-    cells = [prediction_values(prediction) for prediction in predictions]
-    out = frame.copy()
+    # The cascade fans one prediction object out to every row of its key: render each object once.
+    rendered: dict[int, tuple[str, str, str, str]] = {}
+    cells = [rendered.get(id(p)) or rendered.setdefault(id(p), prediction_values(p)) for p in predictions]
+    out = frame  # this batch's own frame: columns are added (or replaced) in place
     out[OUTPUT_COLUMN] = [cell[0] for cell in cells]
     if plan.explain:
         for offset, name in enumerate(EXPLAIN_COLUMNS, start=1):
@@ -216,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--llm", action="store_true",
                         help="send the distinct shapes the other stages leave to the LLM, once, from the driver")
     parser.add_argument("--partitions", type=int, default=None,
-                        help="classify in N partitions (a shuffle; the output keeps the input's row order)")
+                        help="classify in N tasks: contiguous ranges of the input (one shuffle; row order is kept)")
     return parser
 
 
@@ -324,32 +324,35 @@ def run_job(
         log.warning("GROQ_API_KEY is set but --llm is not: rows the regex and embedding stages leave are Unclassified")
 
     added = (OUTPUT_COLUMN, *EXPLAIN_COLUMNS) if explain else (OUTPUT_COLUMN,)
-    plan = JobPlan(_worker_settings_json(settings), explain, llm, added)
+    plan = JobPlan(_worker_settings_json(settings), explain, llm)
     order_column = None
     if partitions is not None:
+        # Contiguous ranges of the input, in order, one per task: one shuffle, and the part files
+        # keep the input's row order (the range partitioner orders the tasks; the local sort the
+        # rows that several input splits sent to one task).
         order_column = f"{_ANSWER_PREFIX}row"
-        frame = frame.withColumn(order_column, F.monotonically_increasing_id()).repartition(partitions)
+        frame = (frame.withColumn(order_column, F.monotonically_increasing_id())
+                 .repartitionByRange(partitions, order_column).sortWithinPartitions(order_column))
     rows = spark.sparkContext.accumulator(0)
     schema = _output_schema(frame.schema, added, pending=llm)
     classified = frame.mapInPandas(functools.partial(classify_batches, plan=plan, rows=rows), schema)
 
     llm_keys = 0
     temporary = f"{output_path.rstrip('/')}.tmp-{uuid.uuid4().hex[:12]}"
-    # Kept once computed: the LLM keys and the sort's sampling pass would otherwise classify it again.
-    reused = llm or order_column is not None
-    if reused:
+    if llm:
+        # Kept once computed: collecting the LLM keys would otherwise classify everything twice.
         classified = classified.persist(StorageLevel.MEMORY_AND_DISK)
     cached = classified
     try:
         if llm:
             classified, llm_keys = _join_llm_answers(spark, settings, classified, added)
         if order_column is not None:
-            classified = classified.orderBy(order_column).drop(order_column)
+            classified = classified.drop(order_column)
         _writer(classified, output_format).save(temporary)
         files.rename(temporary, output_path)
     finally:
         files.delete(temporary)
-        if reused:
+        if llm:
             cached.unpersist()
     return rows.value, llm_keys
 
@@ -437,9 +440,9 @@ def _join_llm_answers(
         for record, prediction in zip(records, answers)
     ]
     output_columns = [name for name in classified.columns if name not in (PENDING_SOURCE, PENDING_KEY, PENDING_TEXT)]
-    answer_frame = spark.createDataFrame(answer_rows, answer_schema)
-    if len(answer_rows) <= LLM_BROADCAST_ROWS:
-        answer_frame = F.broadcast(answer_frame)
+    # Broadcast: a hash join that streams the rows keeps their order (the driver holds these keys
+    # anyway), and a hot key cannot pile its rows onto one task.
+    answer_frame = F.broadcast(spark.createDataFrame(answer_rows, answer_schema))
     joined = classified.join(answer_frame, on=[PENDING_SOURCE, PENDING_KEY], how="left")
     replaced = {
         name: F.when(F.col(PENDING_KEY).isNotNull(), F.col(answer)).otherwise(F.col(name)).alias(name)
