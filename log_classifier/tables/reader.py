@@ -22,6 +22,7 @@ REQUIRED_COLUMNS = ("source", "log_message")
 MAX_FIELD_CHARS = 10_000_000
 _SNIFF_BYTES = 65536
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(_FORMULA_START)
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 csv.field_size_limit(MAX_FIELD_CHARS)
@@ -72,6 +73,8 @@ def iter_rows(stream: BinaryIO, encoding: str) -> Iterator[tuple[int, list[str]]
     """(line number, fields) for every non-blank record, header included; InputError on bad CSV."""
     text = _text(stream, encoding)
     reader = csv.reader(text, strict=True)
+    # UTF-8 cannot hide a NUL inside another character: find_nul_line checked the bytes already.
+    check_nul = encoding != "utf-8-sig"
     try:
         while True:
             try:
@@ -86,22 +89,40 @@ def iter_rows(stream: BinaryIO, encoding: str) -> Iterator[tuple[int, list[str]]
                     f"(byte {exc.object[exc.start:exc.start + 1]!r} cannot be decoded): save it as UTF-8"
                 ) from exc
             # detect_encoding only sniffs the head; a NUL further on must not slip through.
-            if any("\x00" in field for field in fields):
-                raise InputError(
-                    f"line {reader.line_num} contains a NUL byte: the file looks binary; upload a UTF-8 text CSV"
-                )
+            if check_nul and "\x00" in "".join(fields):
+                raise _nul_error(reader.line_num)
             if fields:
                 yield reader.line_num, fields
     finally:
         text.detach()
 
 
+def _nul_error(line: int) -> InputError:
+    return InputError(f"line {line} contains a NUL byte: the file looks binary; upload a UTF-8 text CSV")
+
+
+def find_nul_line(stream: BinaryIO, block_bytes: int = 1 << 20) -> int | None:
+    """The physical line of the first NUL byte in the stream, or None; reads in blocks (C speed)."""
+    stream.seek(0)
+    newlines = 0
+    try:
+        while block := stream.read(block_bytes):
+            at = block.find(b"\x00")
+            if at >= 0:
+                return newlines + block.count(b"\n", 0, at) + 1
+            newlines += block.count(b"\n")
+        return None
+    finally:
+        stream.seek(0)
+
+
 def check_layout(stream: BinaryIO) -> CsvLayout:
     """Read the whole upload once and check it: header, columns, field counts, encoding."""
     encoding = detect_encoding(stream)
+    nul_line = find_nul_line(stream) if encoding == "utf-8-sig" else None
     rows = iter_rows(stream, encoding)  # a generator: close() releases its decoder
     try:
-        return _check_rows(rows, encoding)
+        return _check_rows(rows, encoding, nul_line=nul_line)
     finally:
         # Closed here, not whenever it is garbage-collected (maybe after the stream is closed).
         close = getattr(rows, "close", None)
@@ -109,7 +130,7 @@ def check_layout(stream: BinaryIO) -> CsvLayout:
             close()
 
 
-def _check_rows(rows: Iterator[tuple[int, list[str]]], encoding: str) -> CsvLayout:
+def _check_rows(rows: Iterator[tuple[int, list[str]]], encoding: str, *, nul_line: int | None = None) -> CsvLayout:
     first = next(rows, None)
     if first is None:
         raise InputError("the file is empty: upload a CSV with a header row and at least one log line")
@@ -129,13 +150,19 @@ def _check_rows(rows: Iterator[tuple[int, list[str]]], encoding: str) -> CsvLayo
     if duplicated:
         raise InputError(f"duplicate column name(s) in the header: {', '.join(duplicated)}; rename them")
     count = 0
+    width = len(header)
     for line, fields in rows:
-        if len(fields) != len(header):
+        if nul_line is not None and line >= nul_line:
+            break
+        if len(fields) != width:
             raise InputError(
-                f"line {line} has {len(fields)} fields but the header has {len(header)}: "
+                f"line {line} has {len(fields)} fields but the header has {width}: "
                 "quote values that contain commas or line breaks"
             )
         count += 1
+    if nul_line is not None:
+        # Problems on earlier lines were reported first, as a reader going line by line would.
+        raise _nul_error(nul_line)
     if count == 0:
         raise InputError("the CSV has a header but no rows: add at least one log line")
     return CsvLayout(encoding, header, count)
@@ -166,10 +193,16 @@ def render(rows: Sequence[Sequence[str]], *, neutralise_formulas: bool) -> str:
     """CSV text for `rows` (header or data)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    if neutralise_formulas:
+        # Only cells that start like a formula go through neutralise (a tuple lookup per cell).
+        rows = [[neutralise(value) if value[:1] in _FORMULA_FIRST else value for value in row] for row in rows]
     # Python < 3.12 leaves a lone "\r" unquoted when the line terminator is "\n", which splits the
-    # row for any reader; such rows are written fully quoted instead.
+    # row for any reader; such rows are written fully quoted instead. One test for the whole chunk
+    # first: a "\r" inside a value is rare.
+    if not any("\r" in value for row in rows for value in row):
+        writer.writerows(rows)
+        return buffer.getvalue()
     quoting_writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for row in rows:
-        cells = [neutralise(value) for value in row] if neutralise_formulas else row
-        (quoting_writer if any("\r" in value for value in cells) else writer).writerow(cells)
+        (quoting_writer if any("\r" in value for value in row) else writer).writerow(row)
     return buffer.getvalue()

@@ -7,7 +7,9 @@ that the input already has (e.g. a labelled file) is overwritten in place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import BinaryIO
 
 from log_classifier.contract import Prediction
@@ -40,6 +42,10 @@ def prediction_values(prediction: Prediction) -> tuple[str, str, str, str]:
     return prediction.label, prediction.stage, f"{prediction.confidence:.4f}", prediction.reason
 
 
+CHUNKS_IN_FLIGHT = 2
+"""Chunks classified at once: while one is embedded (ONNX runs without the GIL), the next is masked."""
+
+
 def iter_classified_csv(
     classify: ClassifyFn,
     stream: BinaryIO,
@@ -49,18 +55,55 @@ def iter_classified_csv(
     chunk_rows: int,
     neutralise_formulas: bool,
     observe: ObserveFn | None = None,
-) -> Iterator[str]:
-    """CSV text: the header, then each chunk classified and rendered (memory follows the chunk)."""
+) -> Generator[str, None, None]:
+    """CSV text: the header, then each chunk classified and rendered, in order.
+
+    Reading, classifying and rendering overlap: up to CHUNKS_IN_FLIGHT chunks are being classified
+    in worker threads while this generator parses the next one and renders the finished one, so
+    memory follows a few chunks, not the file.
+    """
     header, positions = output_header(layout, explain=explain)
     yield reader.render([header], neutralise_formulas=neutralise_formulas)
     width = len(header)
     source_at, message_at = layout.source_index, layout.message_index
-    for chunk in reader.iter_chunks(stream, layout, chunk_rows):
-        predictions = classify([row[source_at] for row in chunk], [row[message_at] for row in chunk])
-        for row, prediction in zip(chunk, predictions):
+
+    def classify_chunk(chunk: list[list[str]]) -> list[Prediction]:
+        return classify([row[source_at] for row in chunk], [row[message_at] for row in chunk])
+
+    pending: deque[tuple[list[list[str]], Future[list[Prediction]]]] = deque()
+    with ThreadPoolExecutor(CHUNKS_IN_FLIGHT, thread_name_prefix="classify-chunk") as pool:
+        try:
+            for chunk in reader.iter_chunks(stream, layout, chunk_rows):
+                pending.append((chunk, pool.submit(classify_chunk, chunk)))
+                if len(pending) >= CHUNKS_IN_FLIGHT:
+                    yield _finish(*pending.popleft(), width, positions, neutralise_formulas, observe)
+            while pending:
+                yield _finish(*pending.popleft(), width, positions, neutralise_formulas, observe)
+        finally:
+            # Stopped early (the client went away, or an error): drop what has not started.
+            for _, future in pending:
+                future.cancel()
+
+
+def _finish(
+    chunk: list[list[str]],
+    future: Future[list[Prediction]],
+    width: int,
+    positions: list[int],
+    neutralise_formulas: bool,
+    observe: ObserveFn | None,
+) -> str:
+    predictions = future.result()
+    # Rows of one shape share one Prediction object: its cells are formatted once.
+    cells: dict[int, tuple[str, str, str, str]] = {}
+    for row, prediction in zip(chunk, predictions):
+        values = cells.get(id(prediction))
+        if values is None:
+            values = cells[id(prediction)] = prediction_values(prediction)
+        if len(row) < width:
             row.extend([""] * (width - len(row)))
-            for position, value in zip(positions, prediction_values(prediction)):
-                row[position] = value
-        if observe is not None:
-            observe(predictions)
-        yield reader.render(chunk, neutralise_formulas=neutralise_formulas)
+        for position, value in zip(positions, values):
+            row[position] = value
+    if observe is not None:
+        observe(predictions)
+    return reader.render(chunk, neutralise_formulas=neutralise_formulas)

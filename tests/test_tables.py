@@ -1,0 +1,85 @@
+"""Reading and writing CSV: the fast validation pass and the overlapped chunk pipeline."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import threading
+import time
+from collections.abc import Sequence
+
+import pytest
+
+from log_classifier.contract import Prediction
+from log_classifier.errors import InputError
+from log_classifier.tables import reader
+from log_classifier.tables.writer import ClassifyFn, iter_classified_csv
+
+
+def _upload(lines: list[str]) -> io.BytesIO:
+    return io.BytesIO(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def test_a_nul_byte_past_the_first_block_is_found_with_its_line() -> None:
+    lines = ["source,log_message"] + [f"app,line {i} " + "x" * 80 for i in range(20_000)]  # ~1.8 MB
+    lines[15_000] = "app,has a \x00 inside"
+    with pytest.raises(InputError, match="line 15001 contains a NUL byte"):
+        reader.check_layout(_upload(lines))
+
+
+def test_a_problem_before_the_nul_byte_is_reported_first() -> None:
+    filler = [f"app,padding {i} " + "x" * 80 for i in range(1000)]  # past the 64 kB sniffed for binary data
+    lines = ["source,log_message", *filler, "app,one,too many", "app,a \x00 b"]
+    with pytest.raises(InputError, match="line 1002 has 3 fields"):
+        reader.check_layout(_upload(lines))
+
+
+def test_render_quotes_carriage_returns_and_neutralises_formulas() -> None:
+    text = reader.render([["=1+2", "-5", "plain"], ["a\rb", "@x", "+3.5"]], neutralise_formulas=True)
+    assert list(csv.reader(io.StringIO(text))) == [["'=1+2", "-5", "plain"], ["a\rb", "'@x", "+3.5"]]
+    assert text.splitlines()[1].startswith('"a')  # the row with "\r" is fully quoted
+
+
+def _slow_classifier(calls: list[int]) -> ClassifyFn:
+    lock = threading.Lock()
+    rng = random.Random(3)
+
+    def classify(sources: Sequence[str], messages: Sequence[str]) -> list[Prediction]:
+        with lock:
+            calls.append(len(messages))
+            delay = rng.random() / 50
+        time.sleep(delay)  # chunks finish out of order
+        return [Prediction("Error" if "fail" in m else "User Action", "regex", 1.0, s) for s, m in zip(sources, messages)]
+
+    return classify
+
+
+def test_chunks_classified_in_parallel_come_back_in_order() -> None:
+    lines = ["source,log_message,extra"] + [f"src{i},{'fail' if i % 7 == 0 else 'login'} {i},x{i}" for i in range(1000)]
+    calls: list[int] = []
+    classify = _slow_classifier(calls)
+    upload = _upload(lines)
+    layout = reader.check_layout(upload)
+    text = "".join(iter_classified_csv(classify, upload, layout, explain=True, chunk_rows=100,
+                                       neutralise_formulas=True))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(calls) == 10
+    assert [row["extra"] for row in rows] == [f"x{i}" for i in range(1000)]
+    assert [row["reason"] for row in rows] == [f"src{i}" for i in range(1000)]
+    assert all((row["target_label"] == "Error") == (i % 7 == 0) for i, row in enumerate(rows))
+
+
+def test_a_client_that_stops_reading_leaves_no_chunk_running() -> None:
+    lines = ["source,log_message"] + [f"app,line {i}" for i in range(5000)]
+    calls: list[int] = []
+    classify = _slow_classifier(calls)
+    upload = _upload(lines)
+    layout = reader.check_layout(upload)
+    answer = iter_classified_csv(classify, upload, layout, explain=False, chunk_rows=100,
+                                 neutralise_formulas=False)
+    next(answer), next(answer)  # the header and the first chunk
+    answer.close()
+    settled = len(calls)
+    time.sleep(0.1)
+    assert len(calls) == settled < 50  # nothing classified after the close, far from all 50 chunks
