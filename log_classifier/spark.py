@@ -372,6 +372,11 @@ def read_input(spark: SparkSession, path: str, input_format: str) -> DataFrame:
             frame = reader.parquet(path)
     except Exception as exc:  # noqa: BLE001  Spark raises several kinds for a missing or unreadable path
         raise InputError(f"cannot read {path} as {input_format}: {describe_error(exc)}") from exc
+    if input_format == "csv":
+        # Header names as the service reads them: surrounding spaces dropped (Spark drops a BOM itself).
+        stripped = {name: name.strip() for name in frame.columns if name != name.strip()}
+        if stripped and len({*frame.columns, *stripped.values()}) == len(frame.columns) + len(stripped):
+            frame = frame.withColumnsRenamed(stripped)
     missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
     if missing:
         raise InputError(

@@ -10,7 +10,7 @@ import csv
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,34 @@ def test_llm_gets_each_distinct_key_once(
             assert (row["target_label"], row["classified_by"]) == (label_by_keyword(row["log_message"]), "llm")
         else:
             assert (row["target_label"], row["classified_by"]) == (before.label, before.stage)
+
+
+def test_each_worker_loads_the_cascade_once_and_keeps_its_cache(spark: Any, tmp_path: Path) -> None:
+    rows = [("app", f"service {name} started in {i} ms") for i in range(40) for name in ("db", "web")]
+    source = write_csv(tmp_path / "logs.csv", [" source", "log_message "], rows)  # header spaces: as the service
+
+    for run_number in range(2):
+        assert run(["--input", str(source), "--output", str(tmp_path / f"out{run_number}"), "--partitions", "2"],
+                   spark) == 0
+
+    def report(batches: Iterator[Any]) -> Iterator[Any]:
+        import os
+
+        import pandas as pd
+
+        from log_classifier import spark as job  # the module the workers' cascades live in
+
+        for _ in batches:
+            hits = sum(loaded.cascade.cache.hits for loaded in job._WORKER_LOADED.values())
+            yield pd.DataFrame({"pid": [os.getpid()], "loaded": [len(job._WORKER_LOADED)], "hits": [hits]})
+
+    # Through mapInPandas too: Spark keeps separate Python workers for DataFrame (Arrow) tasks and RDD tasks.
+    probe = spark.range(8).repartition(8).mapInPandas(report, "pid long, loaded long, hits long")
+    reports = {(row.pid, row.loaded, row.hits) for row in probe.collect()}
+    loaded = [(count, hits) for _, count, hits in reports if count]
+    assert loaded, "no Python worker kept a cascade"
+    assert all(count == 1 for count, _ in loaded)  # one load per worker for these settings, however many tasks
+    assert any(hits > 0 for _, hits in loaded)  # the second run found the shapes in the worker's cache
 
 
 @pytest.mark.parametrize(
