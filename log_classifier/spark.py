@@ -33,6 +33,7 @@ import os
 import sys
 import threading
 import uuid
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,7 @@ PENDING_SOURCE = "__lc_pending_source"
 PENDING_KEY = "__lc_pending_key"
 PENDING_TEXT = "__lc_pending_text"
 _ANSWER_PREFIX = "__lc_answer_"
+_COLUMN_PREFIX = "__lc_column_"
 
 DEFERRED = Prediction(UNCLASSIFIED, "none", 0.0, "llm deferred to the Spark driver", "llm_deferred")
 """What the executors' stand-in LLM stage answers; transient, so no worker cache keeps it."""
@@ -95,8 +97,11 @@ class JobPlan:
     """What each Python worker needs to classify a batch; pickled into every task."""
 
     settings_json: str
-    explain: bool
     defer_llm: bool
+    source_column: str
+    message_column: str
+    added_columns: tuple[str, ...]
+    """Where the label (and explain cells) go: the frame's names for OUTPUT_COLUMN, *EXPLAIN_COLUMNS."""
 
 
 # --- the Python-worker side -------------------------------------------------------------------
@@ -145,8 +150,8 @@ def classify_frame(
     frame: pd.DataFrame, cascade: Cascade, deferred: DeferredLlm | None, plan: JobPlan
 ) -> pd.DataFrame:
     """One Arrow batch: labels (and explain columns, and the pending LLM keys) added to the frame."""
-    sources = _texts(frame[SOURCE_COLUMN])
-    messages = _texts(frame[MESSAGE_COLUMN])
+    sources = _texts(frame[plan.source_column])
+    messages = _texts(frame[plan.message_column])
     if deferred is not None:
         deferred.seen.clear()
     predictions = cascade.classify(sources, messages)
@@ -154,10 +159,8 @@ def classify_frame(
     rendered: dict[int, tuple[str, str, str, str]] = {}
     cells = [rendered.get(id(p)) or rendered.setdefault(id(p), prediction_values(p)) for p in predictions]
     out = frame  # this batch's own frame: columns are added (or replaced) in place
-    out[OUTPUT_COLUMN] = [cell[0] for cell in cells]
-    if plan.explain:
-        for offset, name in enumerate(EXPLAIN_COLUMNS, start=1):
-            out[name] = [cell[offset] for cell in cells]
+    for offset, name in enumerate(plan.added_columns):
+        out[name] = [cell[offset] for cell in cells]
     if deferred is not None:
         pending = _pending_keys(sources, messages, predictions, deferred, cascade.max_message_chars)
         out[PENDING_SOURCE] = [key[0] if key else None for key in pending]
@@ -228,6 +231,9 @@ def main(
     if args.partitions is not None and args.partitions < 1:
         sys.stderr.write("error: --partitions must be at least 1\n")
         return EXIT_ERROR
+    # pyspark 4.3 warns on every run that it does not "fully" support pandas 3; the tests check the
+    # round trips this job relies on, so the warning is noise here.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     try:
         check_local_input(args.input)
         settings = settings or get_settings()
@@ -323,8 +329,13 @@ def run_job(
     if settings.groq_api_key.strip() and not llm:
         log.warning("GROQ_API_KEY is set but --llm is not: rows the regex and embedding stages leave are Unclassified")
 
-    added = (OUTPUT_COLUMN, *EXPLAIN_COLUMNS) if explain else (OUTPUT_COLUMN,)
-    plan = JobPlan(_worker_settings_json(settings), explain, llm)
+    # Spark resolves mapInPandas' columns by name and trips over dots in them: the job runs on
+    # positional names and the input's names come back at the end.
+    names = list(frame.columns)
+    frame = frame.toDF(*(f"{_COLUMN_PREFIX}{index}" for index in range(len(names))))
+    positional = dict(zip(names, frame.columns))
+    added = tuple(positional.get(name, name) for name in ((OUTPUT_COLUMN, *EXPLAIN_COLUMNS) if explain else (OUTPUT_COLUMN,)))
+    plan = JobPlan(_worker_settings_json(settings), llm, positional[SOURCE_COLUMN], positional[MESSAGE_COLUMN], added)
     order_column = None
     if partitions is not None:
         # Contiguous ranges of the input, in order, one per task: one shuffle, and the part files
@@ -348,6 +359,8 @@ def run_job(
             classified, llm_keys = _join_llm_answers(spark, settings, classified, added)
         if order_column is not None:
             classified = classified.drop(order_column)
+        original = {column: name for name, column in positional.items()}
+        classified = classified.toDF(*(original.get(column, column) for column in classified.columns))
         _writer(classified, output_format).save(temporary)
         files.rename(temporary, output_path)
     finally:

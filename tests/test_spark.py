@@ -170,7 +170,8 @@ def test_llm_gets_each_distinct_key_once(
     # Each LLM-bound shape on many rows with different numbers, spread over three partitions.
     rows = [("LegacyCRM", shape.format(1000 + 17 * i)) for i in range(12) for shape in shapes]
     rows += [(s, m) for s, m, _ in sample_rows()[:30]]
-    source = write_csv(tmp_path / "logs.csv", ["source", "log_message"], rows)
+    source = write_csv(tmp_path / "logs.csv", ["source", "log_message", "odd.name`"],
+                       [(s, m, str(i)) for i, (s, m) in enumerate(rows)])
     output = tmp_path / "out"
     llm = {"groq_api_key": "test-key", "groq_base_url": fake_groq.base_url, "groq_model": "fake-model",
            "llm_batch_size": 4, "llm_concurrency": 2, "llm_max_retries": 0}
@@ -187,6 +188,7 @@ def test_llm_gets_each_distinct_key_once(
     assert {(s, mask_variables(m)) for s, m in sent} == pending
     got = read_csv_parts(output)
     assert [(row["source"], row["log_message"]) for row in got] == rows
+    assert [row["odd.name`"] for row in got] == [str(i) for i in range(len(rows))]
     for row, before in zip(got, keyless):
         if before.outcome == "llm_disabled":
             assert (row["target_label"], row["classified_by"]) == (label_by_keyword(row["log_message"]), "llm")
