@@ -84,8 +84,9 @@ def test_every_template_renders_with_all_placeholders_filled() -> None:
         for _ in range(ROWS):
             message = render(compiled, rng)
             assert not UNFILLED.search(message), (shape.shape, message)
+            # literal braces may sit inside an alternative that was not picked
             literal_braces = shape.template.count("{{")
-            assert message.count("{") == literal_braces, (shape.shape, message)
+            assert message.count("{") <= literal_braces, (shape.shape, message)
 
 
 def test_no_unfilled_placeholder_in_generated_rows(frame: pd.DataFrame) -> None:
@@ -154,7 +155,7 @@ def test_enough_systems_and_shapes(frame: pd.DataFrame) -> None:
 def test_shape_ids_are_stable_and_unique() -> None:
     ids = [s.shape for s in load_shapes()]
     assert len(ids) == len(set(ids))
-    assert all(re.fullmatch(r"(ops|fail)-\d{4}", i) for i in ids)
+    assert all(re.fullmatch(r"(ops|fail|svc)-\d{4}", i) for i in ids)
     assert ids[0] == "ops-0000"
 
 
@@ -170,16 +171,19 @@ def test_about_half_the_rows_carry_a_header() -> None:
     ("category", "forbidden"),
     [(SYSTEM_NOTIFICATION, r"\b(?:ERROR|FATAL|CRITICAL|WARN|WARNING|error|crit)\b"), (HTTP_STATUS, r"\[error\]")],
 )
-def test_header_severity_matches_the_category(category: str, forbidden: str) -> None:
+def test_header_severity_follows_the_category_with_some_noise(category: str, forbidden: str) -> None:
     shapes = [Shape(f"ops-{i:04d}", category, system, "all good here")
               for i, system in enumerate(["java-app", "python-app", "nginx", "apache", "postgres", "kubelet", "windows"])]
-    rows = generate_rows(shapes, seed=2, rows_per_template=60)
-    assert not rows["log_message"].str.contains(forbidden).any()
+    rows = generate_rows(shapes, seed=2, rows_per_template=200)
+    headed = rows[rows["log_message"] != "all good here"]
+    contradicting = headed["log_message"].str.contains(forbidden).mean()
+    # Real systems sometimes log a routine line at WARN or ERROR: a little noise, never the rule.
+    assert contradicting < 0.15
 
 
-def test_deprecation_headers_are_warnings() -> None:
+def test_deprecation_headers_are_mostly_warnings() -> None:
     shape = Shape("ops-0001", DEPRECATION_WARNING, "java-app", "old thing is deprecated")
-    rows = generate_rows([shape], seed=4, rows_per_template=200)
+    rows = generate_rows([shape], seed=4, rows_per_template=400)
     headed = rows[rows["log_message"].str.contains(r"\d{2}:\d{2}")]
     assert not headed.empty
-    assert headed["log_message"].str.contains(r"\bwarn(?:ing)?\b", case=False).all()
+    assert headed["log_message"].str.contains(r"\bwarn(?:ing)?\b", case=False).mean() > 0.9

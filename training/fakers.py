@@ -634,3 +634,83 @@ def mount(rng: random.Random) -> str:
 
 
 FAKERS.update({"clfts": clfts, "isots": isots, "mount": mount})
+
+
+# --- services, network devices and the original system's vocabulary ------------------------
+
+
+def group(rng: random.Random) -> str:
+    """A Unix group name."""
+    return rng.choice(["developers", "wheel", "sudo", "docker", "dba", "ops", "finance", "backup", "adm", "www-data",
+                       "analysts", "support", "sftpusers", "audit", "k8s-admins", "deploy", "qa", "hr"])
+
+
+def queue(rng: random.Random) -> str:
+    return rng.choice(["orders", "orders.dlq", "emails", "invoices.out", "events", "payments", "notifications",
+                       "jobs.high", "jobs.low", "audit-log", "celery", "default", "retry.5m", "webhooks"]) + rng.choice(["", "", f"-{rng.randint(1, 9)}"])
+
+
+def vhost(rng: random.Random) -> str:
+    return rng.choice(["/", "/", "prod", "staging", "billing", "tenant-" + str(rng.randint(1, 99))])
+
+
+def topic(rng: random.Random) -> str:
+    return rng.choice(["orders", "payments", "clickstream", "audit", "user-events", "inventory.updates", "logs",
+                       "metrics.raw", "cdc.public.customers", "__consumer_offsets", "notifications"])
+
+
+def appuser(rng: random.Random) -> str:
+    """An application user id as business systems write them (User4411, user_77, u9013)."""
+    n = rng.randint(1, 9999)
+    return rng.choice([f"User{n}", f"User{n}", f"user{n}", f"user_{n}", f"u{n}", f"emp{n}"])
+
+
+def compid(rng: random.Random) -> str:
+    """An identifier of a hardware or software component (Component12, Module7, Node3, ...)."""
+    return f"{rng.choice(['Component', 'Module', 'Unit', 'Node', 'Server', 'Controller', 'Drive', 'Board'])}{rng.randint(1, 120)}"
+
+
+def proto(rng: random.Random) -> str:
+    return rng.choice(["tcp", "tcp", "udp", "TCP", "UDP", "icmp"])
+
+
+def acl(rng: random.Random) -> str:
+    return rng.choice(["outside_access_in", "inside_access_out", "dmz_in", "ACL-MGMT", "vty-access", "WAN-IN",
+                       "allow-web", "default-deny", "mgmt_acl", "guest_out"])
+
+
+def signature(rng: random.Random) -> str:
+    """An IPS/IDS signature name."""
+    return rng.choice([
+        "ET SCAN Suspicious inbound to PostgreSQL port 5432", "ET EXPLOIT Possible Spring4Shell RCE attempt",
+        "ET WEB_SERVER SQL Injection Attempt SELECT FROM", "ET POLICY SSH session in progress on unusual port",
+        "GPL ATTACK_RESPONSE id check returned root", "ET TROJAN Cobalt Strike Beacon Observed",
+        "ET SCAN NMAP -sS window 1024", "ET WEB_SERVER Possible CVE-2021-41773 path traversal",
+        "HTTP.URI.SQL.Injection", "Apache.Log4j.Error.Log.Remote.Code.Execution", "SSH.Connection.Brute.Force",
+        "MS.SMB.Server.SMB1.Trans2.Secondary.Handling.Code.Execution", "Bash.Function.Definitions.Remote.Code.Execution",
+        "ET DOS Possible SSDP Amplification Scan in Progress", "SERVER-WEBAPP directory traversal attempt",
+    ])
+
+
+def netcmd(rng: random.Random) -> str:
+    """A command an operator types on a router, switch or firewall."""
+    return rng.choice([
+        "show running-config", "configure terminal", "interface GigabitEthernet0/1", "shutdown", "no shutdown",
+        "write memory", "copy running-config startup-config", "ip route 0.0.0.0 0.0.0.0 10.0.0.1",
+        "access-list 101 permit tcp any host 10.0.0.5 eq 443", "reload in 10", "show ip bgp summary",
+        "clear counters", "vlan 120", "set interfaces ge-0/0/1 unit 0 family inet address 10.1.1.1/30",
+        "show log", "request system software add", "set security policies from-zone trust to-zone untrust",
+        "username ops privilege 15 secret 5 ****", "logging host 10.10.0.5", "ntp server 10.0.0.1",
+    ])
+
+
+def netif(rng: random.Random) -> str:
+    """A network-device interface name."""
+    return rng.choice([f"GigabitEthernet{rng.randint(0, 2)}/0/{rng.randint(1, 48)}", f"TenGigabitEthernet1/{rng.randint(1, 8)}",
+                       f"Vlan{rng.randint(1, 400)}", f"ge-0/0/{rng.randint(0, 23)}", f"xe-0/1/{rng.randint(0, 3)}",
+                       f"Ethernet1/{rng.randint(1, 48)}", f"Port-channel{rng.randint(1, 20)}", "outside", "inside", "dmz",
+                       f"port{rng.randint(1, 16)}", "wan1", "internal", f"tunnel.{rng.randint(1, 9)}"])
+
+
+FAKERS.update({"group": group, "queue": queue, "vhost": vhost, "topic": topic, "appuser": appuser, "compid": compid,
+               "proto": proto, "acl": acl, "signature": signature, "netcmd": netcmd, "netif": netif})

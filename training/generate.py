@@ -4,7 +4,8 @@
 
 writes a CSV with the columns ``source, log_message, target_label, shape``. ``shape`` is a
 stable id of the template a row came from ("ops-0042" for ``training.templates_ops``,
-"fail-0013" for ``training.templates_failures``), for a validation split by message shape.
+"fail-0013" for ``training.templates_failures``, "svc-0007" for ``training.templates_services``),
+for a validation split by message shape.
 The same seed always gives a byte-identical file.
 
 Template syntax (one log message per template, no line breaks):
@@ -12,7 +13,8 @@ Template syntax (one log message per template, no line breaks):
 - ``{name}``  a placeholder, filled by ``training.fakers.FAKERS[name]`` with a fresh value at
   every occurrence;
 - ``[a|b|c]`` inline alternatives, one picked at random per row; an alternative may be empty
-  (``[ |]``-style optional text) and may contain placeholders, but no nested brackets;
+  (``[ |]``-style optional text) and may contain placeholders and literal ``[[``/``]]``, but no
+  nested alternatives;
 - ``[[`` and ``]]`` a literal ``[`` and ``]``, e.g. ``sshd[[{pid}]]: ...``;
 - ``{{`` and ``}}`` a literal ``{`` and ``}``, e.g. for JSON-looking messages.
 
@@ -54,6 +56,9 @@ DEFAULT_SEED = 42
 DEFAULT_ROWS_PER_TEMPLATE = 40
 HEADER_SHARE = 0.5
 """Share of rows wrapped in a line header of their system's format."""
+LEVEL_NOISE_SHARE = 0.07
+"""Share of header rows whose severity is drawn at random: real systems log a routine line at WARN
+or a failure at INFO often enough that the model must not trust the header alone."""
 TRAILING_SPACE_SHARE = 0.04
 CASE_NOISE_SHARE = 0.05
 COLUMNS = ("source", "log_message", "target_label", "shape")
@@ -62,8 +67,8 @@ COLUMNS = ("source", "log_message", "target_label", "shape")
 LEVEL_WEIGHTS: dict[str, dict[str, float]] = {
     HTTP_STATUS: {"info": 1.0},
     RESOURCE_USAGE: {"info": 0.65, "warn": 0.35},
-    SYSTEM_NOTIFICATION: {"info": 1.0},
-    USER_ACTION: {"info": 1.0},
+    SYSTEM_NOTIFICATION: {"info": 0.96, "warn": 0.04},
+    USER_ACTION: {"info": 0.97, "warn": 0.03},
     DEPRECATION_WARNING: {"warn": 1.0},
     CRITICAL_ERROR: {"crit": 0.6, "error": 0.4},
     ERROR: {"error": 0.9, "warn": 0.1},
@@ -80,7 +85,7 @@ class TemplateError(ValueError):
 
 # --- template syntax -----------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\[\[|\]\]|\{\{|\}\}|\[([^\[\]]*)\]|\{(\w+)\}|([^\[\]{}]+)|(.)", re.DOTALL)
+_TOKEN = re.compile(r"\[\[|\]\]|\{\{|\}\}|\[((?:\[\[|\]\]|[^\[\]])*)\]|\{(\w+)\}|([^\[\]{}]+)|(.)", re.DOTALL)
 
 # A compiled template is a list of parts: str (literal), ("ph", name) or ("alt", [[parts], ...]).
 Part = str | tuple[str, object]
@@ -89,8 +94,8 @@ Part = str | tuple[str, object]
 def _compile_plain(text: str, template: str) -> list[Part]:
     """Compile text without alternatives (an alternative's body)."""
     parts: list[Part] = []
-    for m in re.finditer(r"\{\{|\}\}|\{(\w+)\}|([^{}]+)|(.)", text):
-        if m.group(0) in ("{{", "}}"):
+    for m in re.finditer(r"\{\{|\}\}|\[\[|\]\]|\{(\w+)\}|([^{}\[\]]+)|(.)", text):
+        if m.group(0) in ("{{", "}}", "[[", "]]"):
             parts.append(m.group(0)[0])
         elif m.group(1) is not None:
             if m.group(1) not in FAKERS:
@@ -164,8 +169,11 @@ def load_shapes() -> list[Shape]:
     from training.templates_failures import TEMPLATES as FAILURE_TEMPLATES
     from training.templates_ops import TEMPLATES as OPS_TEMPLATES
 
+    from training.templates_services import TEMPLATES as SERVICE_TEMPLATES
+
     shapes = [Shape(f"ops-{i:04d}", *t) for i, t in enumerate(OPS_TEMPLATES)]
     shapes += [Shape(f"fail-{i:04d}", *t) for i, t in enumerate(FAILURE_TEMPLATES)]
+    shapes += [Shape(f"svc-{i:04d}", *t) for i, t in enumerate(SERVICE_TEMPLATES)]
     return shapes
 
 
@@ -189,6 +197,8 @@ def _row(rng: random.Random, shape: Shape, compiled: list[Part]) -> tuple[str, s
     if rng.random() < HEADER_SHARE:
         weights = LEVEL_WEIGHTS.get(shape.category, {"info": 1.0})
         level = rng.choices(list(weights), weights=list(weights.values()))[0]
+        if rng.random() < LEVEL_NOISE_SHARE:
+            level = rng.choice(headers.LEVELS)
         message = headers.wrap(rng, shape.system, level, message, access_line=shape.category == HTTP_STATUS)
     if rng.random() < TRAILING_SPACE_SHARE:
         message += rng.choice([" ", "  ", "\t"])

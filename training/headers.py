@@ -289,6 +289,66 @@ SYSTEMS: dict[str, SystemProfile] = {
     "fsck": _profile("Linux", _SYSLOG, "systemd-fsck fsck"),
     "cdn": _profile(("CDN", "CloudFront", "Fastly"), "plain", "cdn"),
     "s3": _profile(("AWS S3", "AWS"), "plain", "s3"),
+    # --- services of the unfamiliar-systems families: network devices, VPN, mail, DNS, brokers,
+    # search, more databases, web servers and proxies, Linux account tools ---
+    "cisco-ios": _profile(("Cisco", "Cisco IOS", "Router", "Switch"), "cisco_ios cisco_ios syslog_pri syslog", "%"),
+    "cisco-asa": _profile(("Cisco ASA", "ASA", "Firewall"), "asa asa syslog_pri", "%ASA"),
+    "junos": _profile(("Juniper", "JunOS", "SRX"), "syslog syslog_pri", "mgd sshd rpd flowd chassisd eswd"),
+    "fortigate": _profile(("FortiGate", "Fortinet", "Firewall"), "fortigate", "fortigate"),
+    "paloalto": _profile(("PaloAlto", "PAN-OS", "Firewall"), "syslog_pri syslog", "pan_firewall"),
+    "pfsense": _profile(("pfSense", "OPNsense", "Firewall"), "syslog syslog_pri", "filterlog"),
+    "strongswan": _profile(("strongSwan", "IPsec", "VPN"), "strongswan strongswan syslog", "charon"),
+    "wireguard": _profile(("WireGuard", "VPN"), "syslog_kernel journal", "kernel"),
+    "openvpn-server": _profile(("OpenVPN", "VPN"), "openvpn syslog journal", "openvpn"),
+    "anyconnect": _profile(("AnyConnect", "Cisco ASA", "VPN"), "asa syslog_pri", "%ASA"),
+    "bind": _profile(("BIND", "named", "DNS"), "bind bind syslog", "named"),
+    "unbound": _profile(("Unbound", "DNS"), "unbound unbound syslog", "unbound"),
+    "coredns": _profile(("CoreDNS", "Kubernetes", "DNS"), "coredns coredns cri", "coredns"),
+    "powerdns": _profile(("PowerDNS", "DNS"), _SYSLOG, "pdns_server pdns_recursor"),
+    "dnsmasq": _profile(("dnsmasq", "DNS"), _SYSLOG, "dnsmasq"),
+    "exim": _profile(("Exim", "Mail"), "exim exim syslog", "exim"),
+    "sendmail": _profile(("Sendmail", "Mail"), _SYSLOG, "sm-mta sendmail"),
+    "postfix-mail": _profile(("Postfix", "Mail"), _SYSLOG, "postfix/smtpd postfix/smtp postfix/qmgr postfix/master postfix/cleanup"),
+    "dovecot-mail": _profile(("Dovecot", "Mail"), _SYSLOG, "dovecot"),
+    "activemq": _profile(("ActiveMQ", "Artemis"), "activemq activemq log4j", "activemq",
+                         "org.apache.activemq.broker.BrokerService org.apache.activemq.store.kahadb.MessageDatabase "
+                         "org.apache.activemq.artemis.core.server org.apache.activemq.broker.TransportConnector"),
+    "nats": _profile(("NATS", "nats-server"), "nats nats", "nats-server"),
+    "pulsar": _profile(("Pulsar", "Apache Pulsar"), "log4j log4j_b", "pulsar",
+                       "org.apache.pulsar.broker.PulsarService org.apache.pulsar.broker.service.BrokerService "
+                       "org.apache.bookkeeper.bookie.Bookie"),
+    "mosquitto": _profile(("Mosquitto", "MQTT"), "mosquitto", "mosquitto"),
+    "rabbitmq-broker": _profile(("RabbitMQ", "rabbitmq"), "rabbit rabbit", "rabbitmq-server"),
+    "kafka-broker": _profile(("Kafka", "Confluent"), "kafka kafka log4j", "kafka",
+                             "kafka.server.KafkaServer kafka.server.ReplicaManager kafka.log.LogManager "
+                             "kafka.controller.KafkaController kafka.server.BrokerToControllerChannelManager kafka.network.SocketServer"),
+    "solr": _profile(("Solr", "SolrCloud"), "solr solr", "solr",
+                     "o.a.s.c.SolrCore o.a.s.c.ZkController o.a.s.s.HttpSolrCall o.a.s.u.CommitTracker o.a.s.c.CoreContainer"),
+    "opensearch": _profile(("OpenSearch", "Elasticsearch"), "elastic elastic json", "opensearch",
+                           "o.o.c.r.a.DiskThresholdMonitor o.o.c.s.MasterService o.o.n.Node o.o.m.j.JvmGcMonitorService "
+                           "o.o.c.c.Coordinator o.o.b.BootstrapChecks o.o.i.s.IndexShard o.o.s.a.r.AuditLog"),
+    "clickhouse": _profile(("ClickHouse", "clickhouse-server"), "clickhouse clickhouse", "clickhouse-server",
+                           "Application MergeTreeBackgroundExecutor executeQuery TCPHandler MemoryTracker StorageReplicatedMergeTree"),
+    "pgbouncer": _profile(("PgBouncer", "PostgreSQL"), "postgres syslog", "pgbouncer"),
+    "mariadb": _profile(("MariaDB", "MySQL"), "mysql mariadb syslog", "mariadbd mysqld"),
+    "cockroach": _profile(("CockroachDB", "cockroach"), "klog klog", "cockroach", "server.go node.go store.go replica.go"),
+    "oracle-db": _profile(("Oracle", "Oracle DB"), "plain plain_bracket", "oracle"),
+    "mongod": _profile(("MongoDB", "mongod"), "mongo mongo", "mongod", "NETWORK STORAGE REPL CONTROL ACCESS COMMAND ASIO"),
+    "memcached-server": _profile(("Memcached", "memcached"), "syslog journal", "memcached"),
+    "varnish": _profile(("Varnish", "varnishd"), _SYSLOG, "varnishd"),
+    "caddy": _profile(("Caddy", "caddy"), "json json", "caddy", "http.log http.handlers.reverse_proxy tls.obtain http admin"),
+    "haproxy-server": _profile(("HAProxy", "haproxy"), "haproxy_stderr haproxy_stderr syslog", "haproxy"),
+    "nginx-server": _profile(("nginx", "Nginx"), "nginx_error nginx_error syslog", "nginx"),
+    "apache-server": _profile(("Apache", "Apache httpd"), "apache_error apache_error syslog", "httpd apache2"),
+    "tomcat-server": _profile(("Tomcat", "Catalina"), "jul jul log4j", "catalina",
+                              "org.apache.catalina.startup.Catalina.start org.apache.coyote.AbstractProtocol.init "
+                              "org.apache.catalina.core.StandardContext.startInternal org.apache.catalina.startup.HostConfig.deployWAR"),
+    "squid-proxy": _profile(("Squid", "Proxy"), "squid_cache squid_cache syslog", "squid"),
+    "envoy-proxy": _profile(("Envoy", "Istio"), "envoy envoy", "envoy"),
+    "iis-server": _profile(("IIS", "Windows"), "winevent", "W3SVC", "Microsoft-Windows-IIS-W3SVC WAS Microsoft-Windows-HttpEvent"),
+    "linux-accounts": _profile(("Linux", "auth"), _SYSLOG + " syslog_pri", "groupadd useradd usermod userdel groupdel groupmod gpasswd chage passwd chpasswd"),
+    "su": _profile(("Linux", "auth"), _SYSLOG, "su"),
+    "sudo-admin": _profile(("Linux", "auth"), _SYSLOG, "sudo"),
 }
 
 _GENERIC_PROFILE_STYLES = ("log4j", "pylog", "json", "logfmt", "plain_bracket", "syslog")
@@ -646,6 +706,121 @@ def _hashicorp(rng: random.Random, prof: SystemProfile, level: Level, msg: str) 
     return f"{d:%Y-%m-%dT%H:%M:%S}.{_ms(d)}Z [{_word(rng, 'hashicorp', level)}]  {_logger(rng, prof)}: {msg}"
 
 
+def _syslog_pri(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    """BSD syslog as forwarded by network devices: a <PRI> in front, severity = PRI mod 8."""
+    pri = rng.choice([1, 3, 4, 10, 16, 20, 22, 23]) * 8 + rng.choice(_SYSLOG_SEVERITY[level])
+    prog = _program(rng, prof)
+    tag = "" if prog.startswith("%") else (f"{prog}[{fakers.pid(rng)}]: " if rng.random() < 0.7 else f"{prog}: ")
+    return f"<{pri}>{_syslog_ts(_dt(rng))} {fakers.host(rng)} {tag}{msg}"
+
+
+def _cisco_ios(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    """IOS/NX-OS: sequence number, host, timestamp with milliseconds; severity sits in %FAC-N-MNEMONIC."""
+    d = _dt(rng)
+    stamp = f"{_MONTHS[d.month - 1]} {d.day:2d} {d:%H:%M:%S}.{_ms(d)}"
+    if rng.random() < 0.5:
+        return f"{rng.randint(1, 999999)}: {fakers.host(rng)}: *{stamp} UTC: {msg}"
+    return f"{_syslog_ts(d)} {fakers.host(rng)} {rng.randint(1, 99999)}: {stamp}: {msg}"
+
+
+def _asa(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    if rng.random() < 0.5:
+        return f"{_MONTHS[d.month - 1]} {d.day:02d} {d.year} {d:%H:%M:%S} {fakers.host(rng)} : {msg}"
+    return f"{d:%Y-%m-%dT%H:%M:%SZ} {fakers.host(rng)} : {msg}"
+
+
+def _fortigate(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    lvl = {"info": rng.choice(["notice", "information"]), "warn": "warning", "error": "error", "crit": rng.choice(["critical", "alert"])}[level]
+    return (f'date={d:%Y-%m-%d} time={d:%H:%M:%S} devname="{fakers.host(rng)}" devid="FG{rng.randint(100, 900)}E{rng.randint(1000000, 9999999)}" '
+            f'logid="{rng.randint(0, 99999):010d}" level="{lvl}" vd="root" {msg}')
+
+
+def _strongswan(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    ch = rng.choice(["IKE", "IKE", "CFG", "NET", "KNL", "ENC", "CHD", "JOB", "LIB"])
+    return f"{_syslog_ts(d)} {fakers.host(rng)} charon: {rng.randint(0, 16):02d}[{ch}] {msg}"
+
+
+def _openvpn(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    return f"{d:%a %b %d %H:%M:%S %Y} {msg}"
+
+
+def _bind(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    """BIND 9 with print-time, print-category and print-severity."""
+    d = _dt(rng)
+    cat = rng.choice(["general", "queries", "security", "xfer-in", "xfer-out", "notify", "lame-servers", "resolver", "network", "config"])
+    lvl = {"info": rng.choice(["info", "notice"]), "warn": "warning", "error": "error", "crit": "critical"}[level]
+    return f"{d:%d-%b-%Y %H:%M:%S}.{_ms(d)} {cat}: {lvl}: {msg}"
+
+
+def _unbound(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    lvl = {"info": rng.choice(["info", "notice"]), "warn": "warning", "error": "error", "crit": rng.choice(["error", "fatal error"])}[level]
+    return f"[{int(d.timestamp())}] unbound[{fakers.pid(rng)}:0] {lvl}: {msg}"
+
+
+def _coredns(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    lvl = {"info": "INFO", "warn": "WARNING", "error": "ERROR", "crit": "FATAL"}[level]
+    return f"[{lvl}] {msg}"
+
+
+def _exim(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    return f"{d:%Y-%m-%d %H:%M:%S} {msg}"
+
+
+def _activemq(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    return f"{d:%Y-%m-%d %H:%M:%S},{_ms(d)} | {_word(rng, 'java', level):<5} | {msg} | {_logger(rng, prof)} | {_thread(rng)}"
+
+
+def _nats(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    lvl = {"info": "INF", "warn": "WRN", "error": "ERR", "crit": "FTL"}[level]
+    return f"[{fakers.pid(rng)}] {d:%Y/%m/%d %H:%M:%S}.{d.microsecond:06d} [{lvl}] {msg}"
+
+
+def _mosquitto(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    return f"{int(_dt(rng).timestamp())}: {msg}"
+
+
+def _solr(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    core = rng.choice(["", f"[c:{fakers.word(rng)} s:shard{rng.randint(1, 4)} r:core_node{rng.randint(1, 9)} x:{fakers.word(rng)}_shard1_replica_n{rng.randint(1, 4)}] "])
+    return f"{d:%Y-%m-%d %H:%M:%S}.{_ms(d)} {_word(rng, 'java', level):<5} ({_thread(rng)}) {core}{_logger(rng, prof)} {msg}"
+
+
+def _clickhouse(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    lvl = {"info": rng.choice(["Information", "Debug", "Trace"]), "warn": "Warning", "error": "Error", "crit": rng.choice(["Fatal", "Critical"])}[level]
+    return f"{d:%Y.%m.%d %H:%M:%S}.{d.microsecond:06d} [ {rng.randint(1, 9999)} ] {{}} <{lvl}> {_logger(rng, prof)}: {msg}"
+
+
+def _mariadb(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    return f"{d:%Y-%m-%d %H:%M:%S} {rng.randint(0, 400)} [{_word(rng, 'mysql', level)}] {msg}"
+
+
+def _haproxy_stderr(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    lvl = {"info": "NOTICE", "warn": "WARNING", "error": "ALERT", "crit": "ALERT"}[level]
+    return f"[{lvl}]{' ' * (10 - len(lvl))}({rng.randint(1, 40000)}) : {msg}"
+
+
+def _jul(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    """java.util.logging as Tomcat writes it (catalina.out): SEVERE is its top level."""
+    d = _dt(rng)
+    lvl = {"info": "INFO", "warn": "WARNING", "error": "SEVERE", "crit": "SEVERE"}[level]
+    return f"{d:%d-%b-%Y %H:%M:%S}.{_ms(d)} {lvl} [{_thread(rng)}] {_logger(rng, prof)} {msg}"
+
+
+def _squid_cache(rng: random.Random, prof: SystemProfile, level: Level, msg: str) -> str:
+    d = _dt(rng)
+    return f"{d:%Y/%m/%d %H:%M:%S} kid{rng.randint(1, 4)}| {msg}"
+
+
 STYLES: dict[str, Style] = {
     "syslog": _syslog, "syslog_kernel": _syslog_kernel, "rfc5424": _rfc5424, "journal": _journal,
     "thunderbird": _thunderbird, "log4j": _log4j, "log4j_b": _log4j_b, "pylog": _pylog, "pylog_b": _pylog_b,
@@ -656,10 +831,14 @@ STYLES: dict[str, Style] = {
     "rabbit": _rabbit, "mssql": _mssql, "bgl": _bgl, "slurm": _slurm, "pbs": _pbs, "winevent": _winevent,
     "cbs": _cbs, "winupdate": _winupdate, "macos_unified": _macos_unified, "logcat": _logcat,
     "healthapp": _healthapp, "proxifier": _proxifier, "envoy": _envoy, "dotnet": _dotnet, "hashicorp": _hashicorp,
+    "syslog_pri": _syslog_pri, "cisco_ios": _cisco_ios, "asa": _asa, "fortigate": _fortigate, "strongswan": _strongswan,
+    "openvpn": _openvpn, "bind": _bind, "unbound": _unbound, "coredns": _coredns, "exim": _exim, "activemq": _activemq,
+    "nats": _nats, "mosquitto": _mosquitto, "solr": _solr, "clickhouse": _clickhouse, "mariadb": _mariadb,
+    "haproxy_stderr": _haproxy_stderr, "jul": _jul, "squid_cache": _squid_cache,
 }
 
 # Error-log formats: an access line (HTTP Status) is never written there.
-ERROR_LOG_STYLES = frozenset({"nginx_error", "apache_error"})
+ERROR_LOG_STYLES = frozenset({"nginx_error", "apache_error", "haproxy_stderr", "jul", "squid_cache"})
 
 
 def wrap(rng: random.Random, system: str, level: Level, message: str, *, access_line: bool = False) -> str:

@@ -808,3 +808,15 @@ _NOTIFY_ROUTINE_3 = [
 ]
 
 TEMPLATES += _group(SYSTEM_NOTIFICATION, _NOTIFY_ROUTINE_3)
+
+# Routine events the system performs on a user's behalf through the normal path (a file upload
+# accepted, a restart initiated) are System Notification: the user is incidental (docs/taxonomy.md,
+# and the original system's known patterns label them so). They were first written as User Action;
+# relabelled in place so shape ids stay list positions.
+_ON_BEHALF_OF_USER = {
+    '{user} uploaded {file} ({size}) to folder /{word}',
+    'The process C:\\Windows\\System32\\[shutdown.exe|RuntimeBroker.exe|winlogon.exe] ({host}) has initiated the '
+    '[restart|power off] of computer {host} on behalf of user {user} for the following reason: No title for this reason could be found',
+}
+TEMPLATES = [(SYSTEM_NOTIFICATION if template in _ON_BEHALF_OF_USER else category, system, template)
+             for category, system, template in TEMPLATES]
