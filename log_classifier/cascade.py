@@ -207,6 +207,7 @@ class LoadedClassifier:
                 "encoder": metadata.get("encoder", {}).get("name"),
                 "labels": metadata.get("labels"),
                 "threshold": self.embedding.threshold,
+                "thresholds_by_label": self.embedding.thresholds,
             },
             "llm": self.llm.status(),
             "cache": self.cascade.cache.stats(),
@@ -231,9 +232,14 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
         workers=settings.embedding_threads,
     )
     stored = load_model(settings.model_dir, encoder=embedder.name, dimension=embedder.dimension)
-    threshold = settings.bert_threshold if settings.bert_threshold is not None else stored.threshold
+    # BERT_THRESHOLD, when set, is one threshold for every label; else the model's own, per label.
+    if settings.bert_threshold is not None:
+        threshold, thresholds = settings.bert_threshold, {}
+    else:
+        threshold, thresholds = stored.threshold, stored.thresholds_by_label
     regex = RegexClassifier.from_files(BASE_RULES_FILE, stored.rules_path)
-    bert = EmbeddingClassifier(embedder, stored.classifier, threshold=threshold, version=stored.version)
+    bert = EmbeddingClassifier(embedder, stored.classifier, threshold=threshold, thresholds=thresholds,
+                               version=stored.version)
     llm = make_llm_stage(settings)
     routes: dict[str, Stage] = {source: "llm" for source in settings.llm_sources}
     cascade = Cascade(

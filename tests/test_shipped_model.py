@@ -43,6 +43,15 @@ def test_shipped_model_is_built_from_the_current_generator(metadata: dict, gener
     assert metadata["labels"] == sorted(CATEGORIES)
     assert metadata["encoder"]["name"] == "all-MiniLM-L6-v2"
     assert 0.3 <= metadata["threshold"] <= 0.5
+    assert set(metadata["thresholds_by_label"]) == set(metadata["labels"])
+    assert all(0.3 <= value <= 0.5 for value in metadata["thresholds_by_label"].values())
+    assert metadata["classifier"]["severity_levels"] == ["info", "warning", "error", "critical"]
+
+
+def test_the_service_applies_the_models_per_label_thresholds(metadata: dict, loaded_classifier) -> None:  # type: ignore[no-untyped-def]
+    bert: EmbeddingClassifier = loaded_classifier.cascade.stages[1]
+    assert bert.thresholds == metadata["thresholds_by_label"]
+    assert all(bert.threshold_for(label) == value for label, value in metadata["thresholds_by_label"].items())
 
 
 @pytest.mark.slow  # re-embeds and re-fits ~4k shapes: ~45 s; `make test` runs it, `make test-fast` skips it
@@ -50,24 +59,21 @@ def test_shape_split_accuracy_claim_holds(metadata: dict, generated: Path, loade
     """Re-run the shape-split validation (fewer variants per shape) and compare with the claim."""
     import pandas as pd
 
-    from training.train import _shape_split_validation
+    from log_classifier.model.estimator import EmbeddingTextClassifier
+    from training.train import _shape_split_validation, distinct_rows
 
     frame = pd.read_csv(generated, dtype=str, keep_default_na=False)
     frame["masked"] = [mask_variables(m) for m in frame["log_message"]]
+    frame["severity"] = EmbeddingTextClassifier.severities_of(list(frame["log_message"]))
     regex = loaded_classifier.cascade.stages[0]
     covered = np.array([p is not None for p in regex.classify_batch([LogRecord("", m) for m in frame["masked"]])])
-    subset = (
-        frame[~covered]
-        .drop_duplicates(["masked", "target_label"])
-        .groupby("shape")
-        .head(VARIANTS_PER_SHAPE)
-        .reset_index(drop=True)
-    )
+    subset = distinct_rows(frame[~covered]).groupby("shape").head(VARIANTS_PER_SHAPE).reset_index(drop=True)
     bert: EmbeddingClassifier = loaded_classifier.cascade.stages[1]
     vectors = bert.embedder.encode(list(subset["masked"]))
     labels = sorted(set(subset["target_label"]), key=CATEGORIES.index)
     result = _shape_split_validation(subset["masked"].tolist(), vectors, subset["target_label"].to_numpy(),
-                                     subset["shape"].to_numpy(), labels, metadata["threshold_target_precision"])
+                                     subset["shape"].to_numpy(), labels, metadata["threshold_target_precision"],
+                                     severities=subset["severity"].tolist())
     claimed = metadata["metrics"]["shape_split"]["accuracy"]
     assert result["validation_shapes"] == metadata["metrics"]["shape_split"]["validation_shapes"]
     assert result["accuracy"] >= claimed - TOLERANCE

@@ -9,6 +9,8 @@ and .env, MODEL_DIR overridden by --model-dir; the LLM stage takes part only if 
 Printed and written to OUTPUT_DIR/metrics.json: overall accuracy and macro-F1; precision, recall,
 F1 and support per category (Unclassified counts as a prediction); per stage the share of rows it
 decided and its accuracy on them ("none": nothing decided); rows that reached the LLM stage;
+per header family (`log_classifier.text.severity.read_header`: syslog, json, cisco, postgresql, ...,
+"bare") the rows, their accuracy and the severities their headers stated;
 with a `template` (or `shape`) column, the template-balanced accuracy (mean over templates of
 each template's accuracy); with --categories, accuracy and macro-F1 over rows of those categories.
 OUTPUT_DIR/confusion_matrix.png shows true against predicted labels.
@@ -34,6 +36,7 @@ from log_classifier.config import Settings, get_settings
 from log_classifier.contract import STAGES, Prediction
 from log_classifier.errors import ConfigurationError
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
+from log_classifier.text.severity import read_header
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.evaluate")
@@ -94,6 +97,19 @@ def evaluate_predictions(
                 "coverage": _round(count / rows),
                 "accuracy": _round(correct[decided].mean()),
             }
+
+    # Per header family (syslog, json, cisco, postgresql, ..., "bare" without a header): where the
+    # model does well or not by the format the line came in, and the severity the header stated.
+    headers = [read_header(str(message)) for message in frame["log_message"]]
+    families = np.array([header.family for header in headers], dtype=object)
+    figures["per_header_family"] = {
+        family: {
+            "rows": int((families == family).sum()),
+            "accuracy": _round(correct[families == family].mean()),
+            "severities": dict(Counter(h.severity for h, f in zip(headers, families) if f == family).most_common()),
+        }
+        for family in sorted(set(families), key=lambda name: (-(families == name).sum(), name))
+    }
 
     column = next((name for name in TEMPLATE_COLUMNS if name in frame.columns), None)
     if column is not None:
@@ -230,6 +246,10 @@ def _print_report(figures: dict[str, Any], output_dir: Path) -> None:
     for label, scores in figures["per_category"].items():
         lines.append(f"  {label:<22} P {scores['precision']:.3f}  R {scores['recall']:.3f}  "
                      f"F1 {scores['f1']:.3f}  n {scores['support']}")
+    lines.append("per header family:")
+    for family, scores in figures["per_header_family"].items():
+        severities = ", ".join(f"{name} {count}" for name, count in scores["severities"].items())
+        lines.append(f"  {family:<14} accuracy {scores['accuracy']:.4f}  n {scores['rows']:<6} severity: {severities}")
     lines.append("per stage:")
     for stage, scores in figures["stages"].items():
         lines.append(f"  {stage:<6} coverage {scores['coverage']:.4f} ({scores['rows']} rows)  "

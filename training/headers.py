@@ -348,6 +348,7 @@ SYSTEMS: dict[str, SystemProfile] = {
     "iis-server": _profile(("IIS", "Windows"), "winevent", "W3SVC", "Microsoft-Windows-IIS-W3SVC WAS Microsoft-Windows-HttpEvent"),
     "linux-accounts": _profile(("Linux", "auth"), _SYSLOG + " syslog_pri", "groupadd useradd usermod userdel groupdel groupmod gpasswd chage passwd chpasswd"),
     "su": _profile(("Linux", "auth"), _SYSLOG, "su"),
+    "dhcpd": _profile(("ISC DHCP", "dhcpd"), _SYSLOG, "dhcpd"),
     "sudo-admin": _profile(("Linux", "auth"), _SYSLOG, "sudo"),
 }
 

@@ -36,7 +36,7 @@ UA = "User Action"
 _DATABASES: list[tuple[str, str, str]] = [
     # PostgreSQL / PgBouncer
     (SN, "postgres", 'listening on IPv[4|6] address "[0.0.0.0|::|127.0.0.1]", port 5432'),
-    (CE, "postgres", 'could not bind IPv[4|6] address "[0.0.0.0|::]": Address already in use'),
+    (ER, "postgres", 'could not bind IPv[4|6] address "[0.0.0.0|::|{ip}]": Address already in use; HINT:  Is another postmaster already running on port 5432?'),
     (CE, "postgres", '[could not create any TCP/IP sockets|could not create lock file "/var/run/postgresql/.s.PGSQL.5432.lock": Permission denied]'),
     (CE, "postgres", 'database system is shut down because the startup process failed; [data directory "{mount}" has invalid permissions|could not open configuration file "/etc/postgresql/{small}/main/postgresql.conf"]'),
     (CE, "postgres", '[startup process (PID {pid}) exited with exit code 1|background worker "logical replication launcher" (PID {pid}) was terminated by signal 9: Killed]; aborting startup due to startup process failure'),
@@ -48,7 +48,7 @@ _DATABASES: list[tuple[str, str, str]] = [
     (RU, "postgres", 'remaining connection slots are reserved for non-replication superuser connections ({int} of {int} in use)'),
     (ER, "postgres", 'could not connect to the primary server: connection to server at "{ip}", port 5432 failed: Connection refused'),
     (ER, "postgres", 'canceling autovacuum task; automatic vacuum of table "{db}.public.{table}" was interrupted'),
-    (ER, "postgres", '[syntax error at or near "{word}" at character {int}|column "{word}" does not exist at character {int}|permission denied for table {table}]'),
+    (ER, "postgres", '[syntax error at or near "{word}" at character {int}|column "{word}" does not exist at character {int}|invalid input syntax for type integer: "{word}"]'),
     (UA, "postgres", 'statement: [GRANT SELECT, INSERT ON {table} TO {user}|ALTER ROLE {user} WITH PASSWORD|CREATE ROLE {user} LOGIN|REVOKE ALL ON DATABASE {db} FROM {user}|DROP ROLE {user}]'),
     (UA, "postgres", 'connection authorized: user={user} database={db} SSL enabled (protocol=TLSv1.3, cipher=TLS_AES_256_GCM_SHA384, bits=256)'),
     (SA, "postgres", 'password authentication failed for user "[postgres|admin|root|{user}]"; Connection matched pg_hba.conf line {small}: "host all all 0.0.0.0/0 md5"'),
@@ -143,7 +143,7 @@ _BROKERS: list[tuple[str, str, str]] = [
     (RU, "rabbitmq-broker", 'Free disk space is insufficient. Free bytes: {int}. Limit: {int}; disk resource limit alarm set on node rabbit@{host}'),
     (RU, "rabbitmq-broker", 'Queue \'{queue}\' in vhost \'{vhost}\' has {int} messages ready, {int} unacknowledged; max-length {int}'),
     (ER, "rabbitmq-broker", 'Channel error on connection <0.{int}.0> ({ip}:{port} -> {ip}:5672, vhost: \'{vhost}\', user: \'{user}\'), channel {small}: operation basic.publish caused a channel exception not_found'),
-    (UA, "rabbitmq-broker", '[Purging queue \'{queue}\' in vhost \'{vhost}\'|Deleting queue \'{queue}\' in vhost \'{vhost}\'|Setting permissions for user \'{user}\' in vhost \'{vhost}\'|Setting user tags for user \'{user}\' to [[administrator]]|Creating user \'{user}\'|Deleting user \'{user}\'] (requested by \'{user}\' via management UI)'),
+    (UA, "rabbitmq-broker", '[Purging queue \'{queue}\' in vhost \'{vhost}\'|Deleting queue \'{queue}\' in vhost \'{vhost}\'|Setting permissions for user \'{user}\' in vhost \'{vhost}\'|Setting user tags for user \'{user}\' to [[administrator]]|Creating user \'{user}\'|Deleting user \'{user}\'|Adding vhost \'{vhost}\'|Clearing permissions for user \'{user}\' in vhost \'{vhost}\'][ (requested by \'{user}\' via management UI)| by user \'{user}\'|]'),
     (SA, "rabbitmq-broker", 'HTTP access denied: user \'[guest|admin|{user}]\' - invalid credentials; {small} failed attempts from {ip}'),
     (SA, "rabbitmq-broker", 'Error on AMQP connection <0.{int}.0> ({ip}:{port} -> {ip}:5672, state: starting): PLAIN login refused: user \'[guest|{user}]\' - invalid credentials'),
     # ActiveMQ / Artemis
@@ -515,3 +515,62 @@ TEMPLATES: list[tuple[str, str, str]] = (
     _DATABASES + _BROKERS + _SEARCH + _WEB_PROXIES + _NETWORK_DEVICES + _VPN + _MAIL_DNS + _ACCOUNTS + _BUSINESS
 )
 """(category, system, template) for service families and business-application short lines."""
+
+# One listening address failing while the daemon goes on with the others is Error; no address at
+# all (the service cannot serve) is Critical Error.
+_LISTEN_ADDRESSES: list[tuple[str, str, str]] = [
+    (ER, "nginx-server", 'bind() to [[::]]:[80|443] failed (97: Address family not supported by protocol); listening on 0.0.0.0 only'),
+    (ER, "postfix-mail", 'warning: inet_addr_local: [[{ip}]] bind failed: Address already in use; skipping this address'),
+    (ER, "bind", 'could not listen on {ip}#53: address in use; listening on the remaining interfaces'),
+    (ER, "haproxy-server", 'Binding [[{ip}:{port}]] for frontend {word} failed: Cannot assign requested address; other binds of the frontend kept'),
+    (ER, "go-app", 'listener on {ip}:{port} could not be opened (address already in use); serving on the other listeners'),
+    (CE, "go-app", 'no listener could be opened: all {small} addresses failed to bind; server exiting'),
+    (CE, "unbound", 'could not open ports; no address to listen on, service stopped'),
+    (CE, "postgres", 'could not create any TCP/IP sockets; database system is shut down'),
+]
+
+# Access the system refuses because the caller lacks a permission or role is Security Alert
+# (blocked or unauthorised access); a permission granted through the normal path is routine.
+_PERMISSIONS: list[tuple[str, str, str]] = [
+    (SA, "android", '[requestLocationUpdates|getDeviceId|readPhoneState|queryUsageStats|getInstalledPackages] denied: uid {uid} lacks android.permission.[ACCESS_FINE_LOCATION|READ_PHONE_STATE|PACKAGE_USAGE_STATS|QUERY_ALL_PACKAGES]; request rejected'),
+    (SA, "android", 'AppOps: operation [CAMERA|RECORD_AUDIO|READ_CONTACTS|COARSE_LOCATION] blocked for package com.{word}.{word} (uid {uid}): mode=ignored'),
+    (SA, "android", 'Restricting [getServices|getAccounts|dumpHeap|readLogs] for caller {uid}: permission [GET_ACCOUNTS|READ_LOGS|DUMP|INTERACT_ACROSS_USERS] not granted; returning partial results'),
+    (SA, "macos", 'TCC deny [kTCCServiceCamera|kTCCServiceMicrophone|kTCCServiceSystemPolicyAllFiles|kTCCServiceAccessibility] for com.{word}.{word}: not authorised'),
+    (SA, "kube-apiserver", 'forbidden: User "system:serviceaccount:{namespace}:{word}" cannot [list|get|delete] resource "[secrets|pods|nodes|clusterroles]" in API group "" [in the namespace "{namespace}"|at the cluster scope]'),
+    (SA, "aws", 'AccessDenied: User: arn:aws:iam::{num}:user/{user} is not authorized to perform: [s3:GetObject|iam:CreateUser|kms:Decrypt|ec2:TerminateInstances] on resource: [arn:aws:s3:::{bucket}/{file}|*] because no identity-based policy allows the action'),
+    (SA, "windows", 'An attempt was made to access an object. Object Name: {winpath} Accesses: [WriteData|DELETE|READ_CONTROL] Access Reasons: denied by DACL; Subject: {user}'),
+    (SA, "selinux", 'avc:  denied  {{ [read|write|open|execute|name_connect] }} for  pid={pid} comm="{word}" [name="{file}"|dest={port}] scontext=system_u:system_r:[httpd_t|nginx_t|postfix_t]:s0 tcontext=[system_u:object_r:shadow_t|system_u:object_r:unreserved_port_t]:s0 tclass=[file|tcp_socket] permissive=0'),
+    (SA, "saas", 'Permission check failed: {appuser} tried [to export all customers|to open the payroll report|to delete workspace {word}] without the [admin|finance|owner] role; blocked'),
+    (UA, "android", 'Granted permission android.permission.[CAMERA|ACCESS_FINE_LOCATION|POST_NOTIFICATIONS] to package com.{word}.{word} (by user {small})'),
+    (UA, "macos", 'TCC allow [kTCCServiceCamera|kTCCServiceMicrophone|kTCCServiceScreenCapture] for com.{word}.{word}: user consented'),
+    (UA, "saas", '[Admin|Owner] {appuser} granted the [finance|editor|admin] role to {appuser}'),
+    (SN, "kube-apiserver", 'RBAC: clusterrolebinding "{word}-binding" reconciled; {small} subjects up to date'),
+]
+
+# Runtime measurements logged at INFO (JVM heap and GC, safepoints) next to the runtime failing.
+_RUNTIMES: list[tuple[str, str, str]] = [
+    (RU, "java-app", '[[{isots}]][[info]][[gc]] GC({int}) Pause [Young (Normal) (G1 Evacuation Pause)|Full (System.gc())|Remark|Young (Concurrent Start) (G1 Humongous Allocation)] {int}M->{int}M({int}M) {float}ms'),
+    (RU, "java-app", '{isots}: {float}: Total time for which application threads were stopped: {float} seconds, Stopping threads took: {float} seconds'),
+    (RU, "java-app", '[[{isots}]][[info]][[gc,heap]] [Heap region size: {small}M|Minimum heap {int}M  Initial heap {int}M  Maximum heap {int}M|Using G1|Heap address: 0x{hex8}, size: {int} MB, Compressed Oops mode: Zero based]'),
+    (RU, "java-app", '[GC pause (G1 Evacuation Pause) (young) {int}M->{int}M({int}M), {float} secs|[[Full GC (Ergonomics)]]  {int}K->{int}K({int}K), [[Metaspace: {int}K->{int}K({int}K)]], {float} secs]'),
+    (RU, "java-app", '[[{isots}]][[info]][[safepoint]] Safepoint "[G1CollectForAllocation|Cleanup|ICBufferFull]", Time since last: {int} ns, Reaching safepoint: {int} ns, At safepoint: {int} ns, Total: {int} ns'),
+    (RU, "go-app", 'gc {int} @{float}s {small}%: {float}+{float}+{float} ms clock, {int}->{int}->{int} MB, {int} MB goal, {small} P'),
+    (RU, "python-app", 'Memory footprint after {int} requests: rss={mb}MiB, gc generations collected=({int}, {int}, {small})'),
+    (CE, "java-app", '[[{isots}]][[error]][[gc]] java.lang.OutOfMemoryError: [GC overhead limit exceeded|Java heap space|Metaspace]; JVM terminating, all requests dropped'),
+    (ER, "java-app", 'Request {req} aborted: java.lang.OutOfMemoryError: Requested array size exceeds VM limit while building export {file}'),
+    (SN, "java-app", '[[{isots}]][[info]][[gc]] [Using G1|Periodic GC disabled|Concurrent Mark Cycle {ms}ms|Concurrent Cleanup for Next Mark {ms}ms]'),
+]
+
+# Failover and locks: a service that loses its failover peer or cannot take its data lock is down.
+_FAILOVER: list[tuple[str, str, str]] = [
+    (CE, "dhcpd", 'failover peer {word}: I move from normal to [communications-interrupted|partner-down]'),
+    (SN, "dhcpd", 'failover peer {word}: I move from [recover|startup|communications-interrupted|recover-done] to normal'),
+    (SN, "dhcpd", '[DHCPACK on {ip} to {mac} via {iface}|balancing pool {hex8} {small}  total {int}  free {int}  backup {int}  lts {small}  max-own (+/-){small}|Sending updates to {word}.]'),
+    (ER, "dhcpd", '[DHCPDISCOVER from {mac} via {iface}: network {ip}/24: no free leases|Failover CONNECT to {ip} rejected: Unknown failover peer; retrying]'),
+    (CE, "opensearch", '[uncaught exception in thread [[main]]; failed to obtain node locks, tried [[{mount}]]; maybe these locations are not writable or multiple nodes were started on the same data path|Fatal error: the node cannot start because the data path {mount} is locked by another process]'),
+    (CE, "kafka-broker", 'Failed to acquire lock on file .lock in {mount}. A Kafka instance in another process or thread is using this directory; broker exiting'),
+    (CE, "mongod", 'Unable to lock the lock file: {mount}/mongod.lock (Resource temporarily unavailable). Another mongod instance is already running; exiting'),
+    (CE, "keepalived", 'VRRP_Instance(VI_{small}) lost its peer and entered FAULT state; virtual IP {ip} removed'),
+]
+
+TEMPLATES += _LISTEN_ADDRESSES + _PERMISSIONS + _RUNTIMES + _FAILOVER

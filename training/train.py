@@ -2,10 +2,11 @@
 
     python -m training.train --data FILE.csv --output-dir DIR [--target-precision 0.97]
 
-Steps: mask messages; drop rows the regex rules already cover; leave categories with too few
-examples to the LLM; validate on a split by message *shape* (the `shape` column when present,
-else the masked message) so the figure measures unseen phrasings; choose the confidence threshold
-that reaches the target precision on that split; refit on everything; write the directory.
+Steps: mask messages and read each line's header severity; drop rows the regex rules already
+cover; leave categories with too few examples to the LLM; validate on a split by message *shape*
+(the `shape` column when present, else the masked message) so the figure measures unseen
+phrasings; choose the confidence threshold, overall and per label, that reaches the target
+precision on that split; refit on everything; write the directory.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ VALIDATION_FRACTION = 0.2
 SEED = 42
 DEFAULT_ONNX_DIR = DEFAULT_MODEL_DIR / "onnx"
 C_GRID = (4.0, 16.0, 64.0)
+MIN_PREDICTIONS_PER_LABEL = 20
+"""A label's own threshold is only lowered on at least this many validation predictions of it."""
 
 
 def train(
@@ -55,10 +58,13 @@ def train(
     embedding_backend: str = "onnx",
     onnx_dir: Path = DEFAULT_ONNX_DIR,
     max_seq_length: int = 64,
+    embedding_cache: Path | None = None,
 ) -> dict[str, Any]:
     """Train and write `output_dir`; returns the metadata written."""
     frame = read_labelled_csv(data)
     frame["masked"] = [masked_text(message) for message in frame["log_message"]]
+    # The header severity is read from the raw line, as the service does (see log_classifier.text.severity).
+    frame["severity"] = EmbeddingTextClassifier.severities_of(list(frame["log_message"]))
     frame["shape"] = frame["shape"] if "shape" in frame.columns else frame["masked"]
 
     rules = RegexClassifier.from_files(BASE_RULES_FILE, output_dir / RULES_FILE)
@@ -83,17 +89,19 @@ def train(
         embedding_backend, embedding_model=embedding_model, onnx_dir=onnx_dir, batch_size=16,
         max_seq_length=max_seq_length,
     )
-    # One row per distinct (masked text, label): repeated shapes add no information.
-    distinct = learnable.drop_duplicates(["masked", "target_label"]).reset_index(drop=True)
-    log.info("embedding %d distinct masked messages (%d rows)", len(distinct), len(learnable))
-    vectors = embedder.encode(list(distinct["masked"]))
+    # One row per distinct (masked text, severity, label): repeated shapes add no information.
+    distinct = distinct_rows(learnable)
+    log.info("embedding %d distinct masked messages (%d rows)", distinct["masked"].nunique(), len(learnable))
+    vectors = _encode(embedder, distinct["masked"].tolist(), embedding_cache)
     y = distinct["target_label"].to_numpy()
+    severities = distinct["severity"].tolist()
 
     validation = _shape_split_validation(
-        distinct["masked"].tolist(), vectors, y, distinct["shape"].to_numpy(), labels, target_precision
+        distinct["masked"].tolist(), vectors, y, distinct["shape"].to_numpy(), labels, target_precision,
+        severities=severities,
     )
     texts = distinct["masked"].tolist()
-    final = _new_classifier(validation["C"]).fit(texts, vectors, y)
+    final = _new_classifier(validation["C"]).fit(texts, vectors, y, severities)
 
     data_hash = hashlib.sha256(data.read_bytes()).hexdigest()
     metadata: dict[str, Any] = {
@@ -104,9 +112,11 @@ def train(
         "encoder": {"name": embedder.name, "dimension": embedder.dimension, "max_seq_length": max_seq_length,
                     "trained_with_backend": embedding_backend},
         "threshold": validation["threshold"],
+        "thresholds_by_label": validation["thresholds_by_label"],
         "threshold_target_precision": target_precision,
-        "classifier": {"type": "LogisticRegression over embedding + TF-IDF words", "C": validation["C"],
-                       "class_weight": "balanced", "tfidf_weight": final.tfidf_weight,
+        "classifier": {"type": "LogisticRegression over embedding + TF-IDF words + header severity",
+                       "C": validation["C"], "class_weight": "balanced", "tfidf_weight": final.tfidf_weight,
+                       "severity_weight": final.severity_weight, "severity_levels": list(final.severity_levels_),
                        "vocabulary": len(final.vectorizer_.vocabulary_)},
         "versions": _versions(),
         "data": {
@@ -115,6 +125,7 @@ def train(
             "rows": int(len(frame)),
             "rows_covered_by_rules": int(sum(covered)),
             "distinct_masked_trained_on": int(len(distinct)),
+            "severity_counts": {str(k): int(v) for k, v in frame["severity"].value_counts().items()},
             "counts": {str(k): int(v) for k, v in frame["target_label"].value_counts().items()},
         },
         "metrics": {"shape_split": validation},
@@ -123,15 +134,45 @@ def train(
     return metadata
 
 
+def distinct_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct (masked text, header severity, label) of a frame with those columns."""
+    return frame.drop_duplicates(["masked", "severity", "target_label"]).reset_index(drop=True)
+
+
+def _encode(embedder: Any, texts: list[str], cache: Path | None) -> np.ndarray:
+    """Embed each distinct text once; with `cache`, vectors from earlier runs (same encoder) are reused.
+
+    The cache is a developer's convenience when iterating on the generator (`--embedding-cache`):
+    an .npz of texts and vectors, rewritten with what this run added.
+    """
+    unique = list(dict.fromkeys(texts))
+    known: dict[str, np.ndarray] = {}
+    if cache is not None and cache.is_file():
+        with np.load(cache, allow_pickle=False) as stored:
+            if str(stored["encoder"]) == embedder.name:
+                known = dict(zip(stored["texts"].tolist(), stored["vectors"]))
+    missing = [text for text in unique if text not in known]
+    if missing:
+        log.info("embedding %d texts (%d from the cache)", len(missing), len(unique) - len(missing))
+        known.update(zip(missing, embedder.encode(missing)))
+    if cache is not None and missing:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with cache.open("wb") as handle:
+            np.savez(handle, encoder=np.array(embedder.name), texts=np.array(list(known)),
+                     vectors=np.stack(list(known.values())).astype(np.float32))
+    return np.stack([known[text] for text in texts]).astype(np.float32) if texts else np.zeros((0, embedder.dimension))
+
+
 def _new_classifier(c: float) -> EmbeddingTextClassifier:
     return EmbeddingTextClassifier(C=c, random_state=SEED)
 
 
 def _shape_split_validation(
     texts: list[str],
-    vectors: np.ndarray, y: np.ndarray, groups: np.ndarray, labels: list[str], target_precision: float
+    vectors: np.ndarray, y: np.ndarray, groups: np.ndarray, labels: list[str], target_precision: float,
+    *, severities: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Hold out whole shapes, fit on the rest, measure, and calibrate the threshold."""
+    """Hold out whole shapes, fit on the rest, measure, and calibrate the thresholds."""
     splitter = GroupShuffleSplit(n_splits=1, test_size=VALIDATION_FRACTION, random_state=SEED)
     train_idx, val_idx = next(splitter.split(vectors, y, groups))
     if len(set(y[train_idx])) < 2:
@@ -144,9 +185,14 @@ def _shape_split_validation(
     # shape-balanced share of rows labelled correctly *and* confidently (an abstention counts as a
     # miss). Ties (to 0.005) go to the smaller C.
     candidates = []
+    def severities_at(index: np.ndarray) -> list[str] | None:
+        return None if severities is None else [severities[i] for i in index]
+
     for c in C_GRID:
-        model = _new_classifier(c).fit([texts[i] for i in train_idx], vectors[train_idx], y[train_idx])
-        probabilities = model.predict_proba([texts[i] for i in val_idx], vectors[val_idx])
+        model = _new_classifier(c).fit(
+            [texts[i] for i in train_idx], vectors[train_idx], y[train_idx], severities_at(train_idx)
+        )
+        probabilities = model.predict_proba([texts[i] for i in val_idx], vectors[val_idx], severities_at(val_idx))
         hits = (model.classes_[probabilities.argmax(axis=1)] == truth) & (probabilities.max(axis=1) >= DEFAULT_THRESHOLD_CAP)
         delivered = float(pd.Series(hits).groupby(groups[val_idx]).mean().mean())
         candidates.append((-round(delivered * 200) / 200, c, model, probabilities))
@@ -154,7 +200,12 @@ def _shape_split_validation(
     predicted = model.classes_[probabilities.argmax(axis=1)]
     confidence = probabilities.max(axis=1)
     threshold = _calibrate(confidence, predicted == truth, target_precision)
-    kept = confidence >= threshold
+    thresholds_by_label = {
+        str(label): _calibrate(confidence[predicted == label], (predicted == truth)[predicted == label],
+                               target_precision, min_kept=MIN_PREDICTIONS_PER_LABEL)
+        for label in labels
+    }
+    kept = confidence >= np.array([thresholds_by_label.get(str(label), threshold) for label in predicted])
     report = classification_report(truth, predicted, labels=labels, output_dict=True, zero_division=0)
     return {
         "split": "by message shape",
@@ -164,8 +215,13 @@ def _shape_split_validation(
         "accuracy": round(float(accuracy_score(truth, predicted)), 4),
         "macro_f1": round(float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0)), 4),
         "threshold": threshold,
+        "thresholds_by_label": thresholds_by_label,
         "coverage_at_threshold": round(float(kept.mean()), 4),
         "precision_at_threshold": round(float((predicted == truth)[kept].mean()) if kept.any() else 0.0, 4),
+        "precision_at_threshold_by_label": {
+            str(label): round(float((predicted == truth)[kept & (predicted == label)].mean()), 4)
+            for label in labels if (kept & (predicted == label)).any()
+        },
         "per_category": {
             label: {k: round(float(report[label][k]), 4) for k in ("precision", "recall", "f1-score", "support")}
             for label in labels
@@ -173,15 +229,17 @@ def _shape_split_validation(
     }
 
 
-def _calibrate(confidence: np.ndarray, correct: np.ndarray, target_precision: float) -> float:
-    """Lowest threshold whose kept predictions reach `target_precision`, within [floor, cap].
+def _calibrate(confidence: np.ndarray, correct: np.ndarray, target_precision: float, *, min_kept: int = 1) -> float:
+    """Lowest threshold whose kept predictions (at least `min_kept`) reach `target_precision`,
+    within [floor, cap].
 
     The cap keeps the model in charge of most rows when no LLM key is set: below it, rows go on to
-    the LLM, and without one they come back Unclassified.
+    the LLM, and without one they come back Unclassified. Per label, a category whose confident
+    answers on unseen shapes are reliable gets a lower threshold; one that is not stays at the cap.
     """
     for threshold in np.round(np.arange(DEFAULT_THRESHOLD_FLOOR, DEFAULT_THRESHOLD_CAP + 1e-9, 0.01), 2):
         kept = confidence >= threshold
-        if kept.any() and correct[kept].mean() >= target_precision:
+        if kept.sum() >= min_kept and correct[kept].mean() >= target_precision:
             return float(threshold)
     return DEFAULT_THRESHOLD_CAP
 
@@ -214,12 +272,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embedding-backend", choices=("onnx", "torch"), default="onnx",
                         help="embed with the int8 ONNX export (default, as the service) or sentence-transformers")
     parser.add_argument("--onnx-dir", type=Path, default=DEFAULT_ONNX_DIR)
+    parser.add_argument("--embedding-cache", type=Path,
+                        help="optional .npz reusing embeddings across runs (for iterating on the data)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     try:
         metadata = train(args.data, args.output_dir, target_precision=args.target_precision,
                          min_examples=args.min_examples, embedding_model=args.embedding_model,
-                         embedding_backend=args.embedding_backend, onnx_dir=args.onnx_dir)
+                         embedding_backend=args.embedding_backend, onnx_dir=args.onnx_dir,
+                         embedding_cache=args.embedding_cache)
     except (DatasetError, ConfigurationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -237,6 +298,7 @@ def _print_report(metadata: dict[str, Any], output_dir: Path) -> None:
         f"accuracy {validation['accuracy']}, macro-F1 {validation['macro_f1']}",
         f"threshold {validation['threshold']} (target precision {metadata['threshold_target_precision']}): "
         f"coverage {validation['coverage_at_threshold']}, precision {validation['precision_at_threshold']}",
+        "thresholds by label: " + ", ".join(f"{label} {value}" for label, value in validation["thresholds_by_label"].items()),
     ]
     for label, scores in validation["per_category"].items():
         lines.append(f"  {label:<22} P {scores['precision']:.3f}  R {scores['recall']:.3f}  "

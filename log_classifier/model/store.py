@@ -2,7 +2,7 @@
 
     MODEL_DIR/
       classifier.joblib   model.estimator.EmbeddingTextClassifier (logistic regression over embedding + words)
-      metadata.json       labels, encoder, threshold, library versions, data hash, metrics
+      metadata.json       labels, encoder, threshold (and per label), library versions, data hash, metrics
       regex_rules.yaml    optional: rules mined for this model (python -m training.mine_rules)
 
 Loading checks the metadata against this service and fails with a message naming the problem.
@@ -14,7 +14,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import joblib
 import sklearn
@@ -50,6 +50,7 @@ class ModelMetadata(BaseModel):
     labels: list[str] = Field(min_length=1)
     encoder: EncoderMetadata
     threshold: float = Field(ge=0.0, le=1.0)
+    thresholds_by_label: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(default_factory=dict)
     versions: dict[str, str]
     model_version: str = "unknown"
 
@@ -69,6 +70,11 @@ class StoredModel:
     @property
     def threshold(self) -> float:
         return float(self.metadata["threshold"])
+
+    @property
+    def thresholds_by_label(self) -> dict[str, float]:
+        """Per-label thresholds chosen at training (empty for models that have none)."""
+        return {str(label): float(value) for label, value in (self.metadata.get("thresholds_by_label") or {}).items()}
 
     @property
     def version(self) -> str:
@@ -134,7 +140,7 @@ def _check_metadata(directory: Path, metadata: ModelMetadata, encoder: str) -> N
             f"{where}: built with encoder {metadata.encoder.name!r}, but this service embeds with "
             f"{encoder!r}; retrain with this encoder or set EMBEDDING_MODEL"
         )
-    unknown = [label for label in metadata.labels if label not in CATEGORIES]
+    unknown = [label for label in [*metadata.labels, *metadata.thresholds_by_label] if label not in CATEGORIES]
     if unknown:
         raise ModelMismatchError(f"{where}: labels {unknown} are not categories of this service")
     built_with = metadata.versions.get("scikit-learn", "")
