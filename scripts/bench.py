@@ -150,6 +150,39 @@ def encoder_shapes_per_second(texts: list[str]) -> float:
             close()
 
 
+def per_row_costs(path: Path) -> list[tuple[str, float]]:
+    """CPU microseconds per row of each step the service takes, in this process (all threads counted)."""
+    from log_classifier.cascade import load_classifier
+    from log_classifier.config import get_settings
+    from log_classifier.tables import reader
+
+    costs: list[tuple[str, float]] = []
+    with path.open("rb") as stream:
+        start = time.process_time()
+        layout = reader.check_layout(stream)
+        costs.append(("validation pass", time.process_time() - start))
+        start = time.process_time()
+        chunks = list(reader.iter_chunks(stream, layout, 50_000))
+        costs.append(("parse pass", time.process_time() - start))
+    sources = [row[layout.source_index] for chunk in chunks for row in chunk]
+    messages = [row[layout.message_index] for chunk in chunks for row in chunk]
+    classifier = load_classifier(get_settings(groq_api_key=""))
+    try:
+        start = time.process_time()
+        predictions = classifier.cascade.classify(sources, messages)
+        costs.append(("cascade, new shapes (mask, group, embed)", time.process_time() - start))
+        start = time.process_time()
+        classifier.cascade.classify(sources, messages)
+        costs.append(("cascade, shapes cached (mask, group)", time.process_time() - start))
+    finally:
+        classifier.close()
+    rows = [[source, message, prediction.label] for source, message, prediction in zip(sources, messages, predictions)]
+    start = time.process_time()
+    reader.render(rows, neutralise_formulas=True)
+    costs.append(("render", time.process_time() - start))
+    return [(step, seconds / len(rows) * 1e6) for step, seconds in costs]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -232,6 +265,9 @@ def main() -> int:
         texts = list(dict.fromkeys(masked_text(message) for _, message in rows))
         if texts:
             print(f"encoder, {len(texts)} new masked shapes of {label}: {encoder_shapes_per_second(texts):,.0f} shapes/s")
+    if real:
+        print("per row, the 32k real set, CPU microseconds: "
+              + ", ".join(f"{step} {micros:.1f}" for step, micros in per_row_costs(real)))
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 
