@@ -7,12 +7,15 @@ HTTP status codes and severity words are kept: they decide categories.
 The instructions are data, `resources/masking_rules.yaml` (Drain3-style `regex → mask` pairs and
 one `keep` rule), read and compiled once, applied in order. Speed: one RE2 scan of an ASCII line
 against every rule's prefilter decides which rules can match at all; only those run (on real log
-lines two to four of the ~25), which makes masking ~6x faster than trying every rule.
+lines two to four of the ~25), which makes masking ~6x faster than trying every rule. Lines that
+differ only in the values of their digits (one template, new numbers) are masked once: rules that
+never look at a digit's value (found from their parse trees) mask them alike.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +25,10 @@ from typing import Any
 import re2
 import yaml
 
+# re's own parser (not in the type stubs): the parse tree shows which rules tell digits apart.
+sre_parse: Any = importlib.import_module("re._parser")
+sre: Any = importlib.import_module("re._constants")
+
 _FIELDS = {"name", "regex", "mask", "keep", "when", "ignore_case", "plain", "prefilter"}
 # What a `keep` rule protects waits behind a marker until the end: a private-use character (not a
 # word character, digit or space) on each side of the kept text, whose digits are turned into
@@ -29,6 +36,11 @@ _FIELDS = {"name", "regex", "mask", "keep", "when", "ignore_case", "plain", "pre
 _MARKERS = "\ue000\ue001\ue002\ue003\ue004\ue005\ue006\ue007"
 _DIGITS_TO_LETTERS = str.maketrans("0123456789", "abcdefghij")
 _LETTERS_TO_DIGITS = str.maketrans("abcdefghij", "0123456789")
+# Lines that differ only in the values of their ASCII digits are masked alike by rules that never
+# look at a digit's value (see Masker.__call__): this is the shape they are memoised under.
+_DIGITS_TO_SEVEN = str.maketrans("0123456789", "7777777777")
+_SHAPE_MEMO_SIZE = 100_000
+_DIGITS = frozenset(range(ord("0"), ord("9") + 1))
 
 
 @dataclass(frozen=True)
@@ -105,10 +117,34 @@ class Masker:
         self._scan: Callable[[bytes], list[int] | None] = regex_set.Match
         # The rules to run for each set of prefilters found (a handful of distinct sets in practice).
         self._plans: dict[frozenset[int], tuple[MaskingRule, ...]] = {}
+        # Rules whose regex, condition or prefilter tells one digit from another ("0x", HTTP status codes).
+        self._reads_digits = frozenset(rule.name for rule in rules if not _digit_blind(rule))
+        self._by_shape: dict[str, str | None] = {}
 
     def __call__(self, message: str) -> str:
-        # RE2's classes are ASCII ones; a line with other characters simply runs every rule.
-        plan = self._plan(message) if message.isascii() else self.rules
+        if not message.isascii():
+            # RE2's classes are ASCII ones; a line with other characters simply runs every rule.
+            return self._apply(self.rules, message)
+        plan = self._plan(message)
+        if any(rule.name in self._reads_digits for rule in plan):
+            return self._apply(plan, message)
+        # Every rule that can match here treats all digits alike, so a line masks like its copy with
+        # every digit a 7, as long as no digit is left in the result (then the two results are equal).
+        shape = message.translate(_DIGITS_TO_SEVEN)
+        try:
+            masked = self._by_shape[shape]
+        except KeyError:
+            shape_plan = self._plan(shape)
+            masked = None
+            if not any(rule.name in self._reads_digits for rule in shape_plan):
+                masked = self._apply(shape_plan, shape)
+                masked = None if "7" in masked else masked
+            if len(self._by_shape) >= _SHAPE_MEMO_SIZE:
+                self._by_shape.clear()
+            self._by_shape[shape] = masked
+        return self._apply(plan, message) if masked is None else masked
+
+    def _apply(self, plan: tuple[MaskingRule, ...], message: str) -> str:
         text = message
         marker = ""
         for rule in plan:
@@ -132,6 +168,85 @@ class Masker:
             plan = tuple(rule for rule, needs in zip(self.rules, self._needs) if needs <= found)
             self._plans[found] = plan
         return plan
+
+
+def _digit_blind(rule: MaskingRule) -> bool:
+    """True when no part of the rule can tell one ASCII digit from another (all match alike)."""
+    patterns = [rule.pattern.pattern] + ([rule.when.pattern] if rule.when else []) + list(rule.prefilter)
+    return all(_blind(sre_parse.parse(pattern)) for pattern in patterns)
+
+
+def _blind(tree: Any) -> bool:
+    groups: dict[int, Any] = {}
+
+    def digits_in(items: Any) -> set[int] | None:
+        """The ASCII digits a character class matches (None: it cannot be told)."""
+        found: set[int] = set()
+        negate = False
+        for op, value in items:
+            if op is sre.NEGATE:
+                negate = True
+            elif op is sre.LITERAL:
+                found |= {value} & _DIGITS
+            elif op is sre.RANGE:
+                found |= set(range(value[0], value[1] + 1)) & _DIGITS
+            elif op is sre.CATEGORY:
+                if value in (sre.CATEGORY_DIGIT, sre.CATEGORY_WORD, sre.CATEGORY_NOT_SPACE):
+                    found |= _DIGITS
+                elif value not in (sre.CATEGORY_NOT_DIGIT, sre.CATEGORY_NOT_WORD, sre.CATEGORY_SPACE):
+                    return None
+            else:
+                return None
+        return set(_DIGITS - found) if negate else found
+
+    def walk(node: Any) -> bool:
+        for op, value in node:
+            if op in (sre.LITERAL, sre.NOT_LITERAL):
+                if value in _DIGITS:
+                    return False
+            elif op is sre.IN:
+                digits = digits_in(value)
+                if digits is None or digits not in (set(), _DIGITS):
+                    return False
+            elif op is sre.SUBPATTERN:
+                groups[value[0]] = value[3]
+                if not walk(value[3]):
+                    return False
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+                if not walk(value[2]):
+                    return False
+            elif op is sre.BRANCH:
+                if not all(walk(branch) for branch in value[1]):
+                    return False
+            elif op in (sre.ASSERT, sre.ASSERT_NOT):
+                if not walk(value[1]):
+                    return False
+            elif op is sre.GROUPREF:
+                # Comparing text is blind only if the group cannot hold a digit.
+                if value not in groups or not _no_digits(groups[value]):
+                    return False
+            elif op not in (sre.AT, sre.ANY):
+                return False
+        return True
+
+    return walk(tree)
+
+
+def _no_digits(node: Any) -> bool:
+    """True when what `node` matches never contains a digit (literals and alternatives of them)."""
+    for op, value in node:
+        if op is sre.LITERAL:
+            if value in _DIGITS:
+                return False
+        elif op is sre.BRANCH:
+            if not all(_no_digits(branch) for branch in value[1]):
+                return False
+        elif op is sre.SUBPATTERN:
+            if not _no_digits(value[3]):
+                return False
+        else:
+            return False
+    return True
 
 
 def _protect(match: re.Match[str], *, marker: str) -> str:
