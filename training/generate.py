@@ -168,7 +168,6 @@ def load_shapes() -> list[Shape]:
     """All templates, ops and failures, with their shape ids."""
     from training.templates_failures import TEMPLATES as FAILURE_TEMPLATES
     from training.templates_ops import TEMPLATES as OPS_TEMPLATES
-
     from training.templates_services import TEMPLATES as SERVICE_TEMPLATES
 
     shapes = [Shape(f"ops-{i:04d}", *t) for i, t in enumerate(OPS_TEMPLATES)]
