@@ -195,8 +195,9 @@ class LoadedClassifier:
     llm: LlmStage
 
     def close(self) -> None:
-        """Release the LLM client's threads and connections."""
+        """Release what the stages own: the LLM client's threads and connections, the encoder's threads."""
         self.llm.close()
+        self.embedding.close()
 
     def health(self) -> dict:
         metadata = self.model_metadata

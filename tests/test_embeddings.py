@@ -82,3 +82,24 @@ def test_fair_lock_hands_over_in_arrival_order() -> None:
     first.join(5)
     second.join(5)
     assert order == ["first", "waiter", "first again"]
+
+
+def _live_onnx_threads() -> int:
+    return sum(1 for thread in threading.enumerate() if thread.name.startswith("onnx") and thread.is_alive())
+
+
+def test_closing_the_classifier_stops_the_encoder_threads_and_encode_still_answers() -> None:
+    """LoadedClassifier.close() releases the ONNX worker threads; a late encode runs on the caller's thread."""
+    from helpers import make_settings
+
+    from log_classifier.cascade import load_classifier
+
+    loaded = load_classifier(make_settings(embedding_threads=2))
+    texts = [f"worker {index} finished job batch-{index} in {index} ms" for index in range(8)]
+    before = loaded.embedding.embedder.encode(texts)  # starts the pool's two threads
+    running = _live_onnx_threads()
+    loaded.close()
+    assert _live_onnx_threads() == running - 2
+    after = loaded.embedding.embedder.encode(texts)
+    np.testing.assert_allclose(after, before, rtol=1e-6, atol=1e-6)
+    loaded.close()  # idempotent

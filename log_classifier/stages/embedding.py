@@ -78,6 +78,10 @@ class EmbeddingClassifier:
         # One model shared by concurrent requests: one encode at a time also keeps 2 cores busy, not 4.
         self._turns = FairLock()
 
+    def close(self) -> None:
+        """Release the encoder's threads."""
+        self.embedder.close()
+
     def threshold_for(self, label: str) -> float:
         """The confidence a prediction of `label` needs (the label's own, else the model's threshold)."""
         return self.thresholds.get(label, self.threshold)
