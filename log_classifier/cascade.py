@@ -132,7 +132,7 @@ class Cascade:
                 continue
             outcomes = stage.classify_batch([LogRecord(source, message, originals[(source, message)])
                                              for source, message in ready])
-            decided = {key: outcome for key, outcome in zip(ready, outcomes) if outcome is not None}
+            decided = {key: outcome for key, outcome in zip(ready, outcomes, strict=True) if outcome is not None}
             self._publish(decided, owned)
             resolved.update(decided)
             pending = [key for key in pending if key not in decided]

@@ -275,6 +275,14 @@ def test_metrics_latency_labels_are_route_templates_not_raw_paths(app_client: Te
     assert not any(endpoint and "12345" in endpoint for endpoint in endpoints)
 
 
+def test_metrics_method_label_values_are_bounded(app_client: TestClient) -> None:
+    """A client-chosen HTTP method must not become a new label value (unbounded series)."""
+    app_client.request("BREW12345", "/health")
+    methods = {dict(labels).get("method") for name, labels in scrape(app_client) if name.startswith("log_classifier_request")}
+    assert "other" in methods
+    assert not any(method and "BREW" in method for method in methods)
+
+
 def test_metrics_count_llm_answers_and_failures(strict_client: TestClient, fake_llm: FakeGroq) -> None:
     before = scrape(strict_client)
     crm = {"source": "LegacyCRM", "log_message": "Invoice approval for order 7781 stalled: approver role vacant"}

@@ -144,7 +144,7 @@ def test_requests_run_concurrently_up_to_llm_concurrency(fake_groq: FakeGroq, ma
     ]
     assert len(fake_groq.requests) == 5
     assert fake_groq.max_in_flight == 2
-    assert 1.2 <= elapsed < 2.0  # three rounds of two, not five in a row (2.0 s) nor all at once (0.4 s)
+    assert elapsed >= 1.2  # three rounds of two, not all at once (0.4 s); max_in_flight above rules out one at a time
 
 
 def test_empty_batch_sends_nothing(fake_groq: FakeGroq, make_llm: Any) -> None:

@@ -35,7 +35,7 @@ async def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
-def get_alerter(request: Request) -> Alerter:
+async def get_alerter(request: Request) -> Alerter:
     """The alert webhook sender started in the lifespan (a NullAlerter when alerts are off)."""
     return request.app.state.alerter
 

@@ -38,6 +38,7 @@ from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 NAMESPACE = "log_classifier"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
 UNMATCHED_ENDPOINT = "unmatched"
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LLM_FAILURE_KINDS: dict[Outcome, str] = {
     "llm_error": "error",
     "llm_budget": "budget",
@@ -197,10 +198,15 @@ class LatencyMiddleware:
             await self.app(scope, receive, timed_send)
         finally:
             endpoint = _endpoint(scope)
-            self.metrics.latency.labels(method=scope["method"], endpoint=endpoint).observe(
-                time.perf_counter() - started
-            )
-            self.metrics.requests.labels(method=scope["method"], endpoint=endpoint, status=str(status)).inc()
+            method = _method(scope)
+            self.metrics.latency.labels(method=method, endpoint=endpoint).observe(time.perf_counter() - started)
+            self.metrics.requests.labels(method=method, endpoint=endpoint, status=str(status)).inc()
+
+
+def _method(scope: Scope) -> str:
+    # The client chooses the method: anything but the usual ones is one bounded label value.
+    method = str(scope.get("method", ""))
+    return method if method in KNOWN_METHODS else "other"
 
 
 def _endpoint(scope: Scope) -> str:

@@ -104,7 +104,10 @@ async def ingest(
                           limit_name=f"the {settings.max_upload_mb} MB limit (MAX_UPLOAD_MB)")
     try:
         async for chunk in request.stream():
-            decoder.feed(chunk)
+            if decoder.inflates:
+                await run_in_threadpool(decoder.feed, chunk)  # inflating is CPU work: off the event loop
+            else:
+                decoder.feed(chunk)
     except ClientDisconnect:
         # The client left, or the size limit answered 413 already and ended the body: nobody to answer.
         return Response(status_code=400)
@@ -175,6 +178,11 @@ class BodyDecoder:
         self._parts: list[bytes] = []
         self._size = 0
         self._compressed = 0
+
+    @property
+    def inflates(self) -> bool:
+        """True when the body is compressed (feeding it costs CPU)."""
+        return self._wbits is not None
 
     def feed(self, data: bytes) -> None:
         if self._inflater is None:
