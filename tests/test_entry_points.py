@@ -43,8 +43,11 @@ def _wait_healthy(base: str, process: subprocess.Popen[str], log: Path) -> None:
 def test_uvicorn_server_app_serves_docs_and_classifies(tmp_path: Path) -> None:
     """`uvicorn server:app` from the project root, as every FastAPI tutorial starts an app."""
     port = _free_port()
-    # No .env from the developer's checkout: settings come from this environment only.
-    env = {**os.environ, "GROQ_API_KEY": "", "API_KEYS": "", "HF_HUB_OFFLINE": "1", "LOG_JSON": "false"}
+    # From the project root, as users start it. The settings this test depends on are set in the
+    # environment, which wins over a developer's .env in the checkout.
+    env = {**os.environ, "GROQ_API_KEY": "", "LLM_PROVIDER": "groq", "API_KEYS": "", "HF_HUB_OFFLINE": "1",
+           "LOG_JSON": "false", "MODEL_DIR": str(PROJECT_DIR / "models"), "EMBEDDING_BACKEND": "onnx",
+           "ONNX_MODEL_DIR": str(PROJECT_DIR / "models" / "onnx"), "MAX_UPLOAD_MB": "1024"}
     log = (tmp_path / "uvicorn.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port)],

@@ -381,6 +381,7 @@ class LlmClassifier:
                 reason = "llm error: malformed answer"
             except Exception as err:  # the stage must answer; a surprise is logged with its traceback
                 if self._closed.is_set():
+                    self._breaker.release()  # not the provider's fault: a half-open probe must not stay taken
                     return [_unresolved(REASON_SHUTDOWN, "llm_shutdown")] * len(chunk)
                 logger.exception("llm stage: unexpected error")
                 reason = f"llm error: {type(err).__name__}"
@@ -388,6 +389,7 @@ class LlmClassifier:
                 self._breaker.record_success()
                 return [self._to_prediction(model, answer.get(log_id)) for log_id in ids]
             if self._closed.is_set():  # the connection was closed under the call: not the provider's fault
+                self._breaker.release()
                 return [_unresolved(REASON_SHUTDOWN, "llm_shutdown")] * len(chunk)
             self._breaker.record_failure()
             logger.warning("llm request for %d logs failed: %s", len(chunk), reason)
