@@ -574,3 +574,136 @@ _FAILOVER: list[tuple[str, str, str]] = [
 ]
 
 TEMPLATES += _LISTEN_ADDRESSES + _PERMISSIONS + _RUNTIMES + _FAILOVER
+
+# Permission and authorisation denials across many systems: the caller lacks a permission, role,
+# scope, privilege, capability or ACL entry and the access is refused (or the output limited) -
+# Security Alert, whatever the emitter. Next to each, the routine path: a permission or role
+# granted/bound by an administrator is User Action; an access check that passes is System
+# Notification.
+_ANDROID_API = ('[getActiveSubscriptionInfoList|getNetworkStatsSummary|getRunningServices|getConfiguredNetworks|'
+                'getScanResults|queryIntentServices|getLine1Number|getAllCellInfo|listenForSubscriber|getHistoricalOps|'
+                'getWifiApConfiguration|getPrimaryClip|registerNetworkCallback|getCallState|getServiceState]')
+_ANDROID_PERM = ('android.permission.[READ_PRIVILEGED_PHONE_STATE|MANAGE_USERS|BLUETOOTH_CONNECT|ACCESS_NETWORK_STATE|'
+                 'NETWORK_SETTINGS|READ_SMS|WRITE_SECURE_SETTINGS|CHANGE_WIFI_STATE|GET_APP_OPS_STATS|'
+                 'LOCAL_MAC_ADDRESS|READ_CALL_LOG|MODIFY_PHONE_STATE|ACCESS_BACKGROUND_LOCATION|NEARBY_WIFI_DEVICES]')
+_ANDROID_API_2 = ('[getRecentTasks|getAppTasks|getRunningServices|getProcessMemoryInfo|getPackagesForUid|'
+                  'getInstalledApplications|getAllProviders|getHistoricalStats|queryEvents|getDetailedState]')
+_ANDROID_PERM_BARE = ('[GET_TASKS|INTERACT_ACROSS_USERS_FULL|PACKAGE_USAGE_STATS|READ_PHONE_STATE|DUMP|MANAGE_ACTIVITY_STACKS|'
+                      'GET_DETAILED_TASKS|READ_LOGS|CONNECTIVITY_INTERNAL|QUERY_ALL_PACKAGES|MANAGE_APP_OPS_MODES]')
+_PERMISSION_DENIALS: list[tuple[str, str, str]] = [
+    (SA, "android", _ANDROID_API + ': calling uid {uid} [has not been granted|is missing|was not granted] ' + _ANDROID_PERM + '[; returning empty list|; filtering results|, result truncated|; request ignored|]'),
+    (SA, "android", 'java.lang.SecurityException: ' + _ANDROID_API + ': Neither user {uid} nor current process has ' + _ANDROID_PERM + '.'),
+    (SA, "android", 'Permission Denial: [broadcasting Intent|starting Intent|bindService|opening provider com.{word}.{word}.DataProvider|getContentProviderExternal] [{{ act=android.intent.action.BOOT_COMPLETED flg=0x{hex8} }} |{{ act=android.intent.action.SEND flg=0x{hex8} }} |]from [com.{word}.{word}|pid={pid}] (pid={pid}, uid={uid}) requires ' + _ANDROID_PERM),
+    (SA, "android", 'PermissionMonitor: uid {uid} ([com.{word}.{word}|shared:{word}]) tried ' + _ANDROID_API + ' without ' + _ANDROID_PERM + ', call rejected'),
+    (SA, "apparmor", 'audit: type=1400 apparmor="DENIED" operation="capable" [profile="snap.{word}.{word}"|profile="/usr/bin/{word}"|profile="docker-default"] pid={pid} comm="{word}" capability={small}  capname="[sys_admin|net_admin|dac_override|sys_ptrace]"'),
+    (SA, "apparmor", 'audit: type=1400 apparmor="DENIED" operation="[ptrace|signal|sendmsg]" [profile="snap.{word}.{word}"|profile="/usr/bin/{word}"|profile="docker-default"] pid={pid} comm="{word}" requested_mask="[read|send|trace]" denied_mask="[read|send|trace]" peer="unconfined"'),
+    (SA, "selinux", 'SELinux is preventing [/usr/sbin/{word}|/usr/bin/{word}|{word}] from [read|write|getattr|open|name_bind|connectto|execute] access on the [file|directory|tcp_socket port {port}|unix_stream_socket|sock_file] [{path}|{file}|{mount}].'),
+    (SA, "selinux", 'type=AVC msg=audit({int}.{small}:{int}): avc:  denied  {{ [create|unlink|search|name_bind|transition|setattr] }} for  pid={pid} comm="{word}" [name="{file}"|src={port}|path="{path}"] scontext=system_u:system_r:[container_t|sshd_t|named_t|mysqld_t]:s0 tcontext=[unconfined_u:object_r:user_home_t|system_u:object_r:etc_t|system_u:object_r:var_lib_t]:s0 tclass=[dir|file|capability|process] permissive=0'),
+    (SA, "windows", 'A required privilege is not held by the client. [SeBackupPrivilege|SeDebugPrivilege|SeSecurityPrivilege|SeTcbPrivilege|SeImpersonatePrivilege|SeLoadDriverPrivilege] requested by [{user}|NT AUTHORITY\\LOCAL SERVICE] for [{word}.exe|process {pid}]; operation refused'),
+    (SA, "windows", '[System.UnauthorizedAccessException|Win32Exception (0x80004005)|HRESULT 0x80070005 (E_ACCESSDENIED)]: Access [to the path \'{winpath}\' |to the registry key \'HKEY_LOCAL_MACHINE\\SOFTWARE\\{word}\' |]is denied for [{user}|the service account {user}]'),
+    (SA, "auditd-win", 'Event 4673: A privileged service was called; Privileges: [SeTcbPrivilege|SeCreateTokenPrivilege|SeTakeOwnershipPrivilege]; Account Name: {user}; Process: {winpath}; Audit Failure'),
+    (SA, "kube-apiserver", '[Error from server (Forbidden): |]{word}.[apps|batch|networking.k8s.io|rbac.authorization.k8s.io] "{word}" is forbidden: User "[{user}|system:serviceaccount:{namespace}:{word}|{email}]" cannot [patch|create|watch|escalate|impersonate|update] resource "[deployments|cronjobs|networkpolicies|rolebindings|serviceaccounts]" in API group "[apps|batch|networking.k8s.io|rbac.authorization.k8s.io]" [in the namespace "{namespace}"|at the cluster scope]'),
+    (SA, "kube-apiserver", 'RBAC [DENY|denied]: user "[{user}|system:serviceaccount:{namespace}:{word}]" groups=[[system:authenticated system:serviceaccounts]] cannot "[get|list|delete|create]" resource "[secrets|pods/exec|nodes/proxy|configmaps]" named "{word}"[ cluster-wide| in namespace "{namespace}"]'),
+    (SA, "k8s-events", 'admission webhook "[{word}.policy.example.com|validate.gatekeeper.sh|kyverno-resource-validating]" denied the request: service account {namespace}/{word} is not [allowed|permitted] to [create privileged pods|mount hostPath volumes|use the host network|bind cluster-admin]'),
+    (SA, "gcp", 'PERMISSION_DENIED: Permission \'[storage.objects.get|bigquery.tables.getData|pubsub.topics.publish|secretmanager.versions.access|compute.instances.delete|iam.serviceAccounts.actAs]\' denied on resource \'[projects/{word}-{small}|//storage.googleapis.com/projects/_/buckets/{bucket}]\' (or it may not exist)[ for principal {email}|]'),
+    (SA, "azure-ad", 'AuthorizationFailed: The client \'[{email}|{uuid}]\' with object id \'{uuid}\' does not have authorization to perform action \'Microsoft.[Compute/virtualMachines/write|Storage/storageAccounts/listKeys/action|KeyVault/vaults/secrets/read|Network/networkSecurityGroups/delete]\' over scope \'/subscriptions/{uuid}/resourceGroups/{word}-rg\' or the scope is invalid'),
+    (SA, "aws", '[An error occurred (AccessDeniedException): |AccessDeniedException: |]User: arn:aws:sts::{num}:assumed-role/{word}-[role|task|lambda]/{user} is not authorized to perform: [sqs:SendMessage|dynamodb:PutItem|lambda:InvokeFunction|secretsmanager:GetSecretValue|sts:AssumeRole] on resource: arn:aws:[sqs|dynamodb|lambda|secretsmanager]:{region}:{num}:{word}[ with an explicit deny in a service control policy| with an explicit deny in a resource-based policy| because no permissions boundary allows it|]'),
+    (SA, "s3", '[GetObject|PutObject|DeleteObject|ListBucket] s3://{bucket}/{file} refused: 403 AccessDenied for principal [{user}|arn:aws:iam::{num}:role/{word}] (bucket policy denies [cross-account|unencrypted|non-VPC] access)'),
+    (SA, "postgres", '[ERROR|FATAL]:  permission denied for [table|schema|sequence|function|view|database] {table}[ (user {user})|]'),
+    (SA, "postgres", 'ERROR:  must be owner of [table|relation|database] {table}[; role {user} may not alter it|]'),
+    (SA, "postgres", 'ERROR:  permission denied to [create role|create database|create extension "{word}"|set parameter "{word}"|terminate process {pid}][ for role {user}|]'),
+    (SA, "mysql", "[ERROR 1142 (42000): |][SELECT|INSERT|DELETE|DROP|ALTER|UPDATE] command denied to user '{user}'@'[{ip}|localhost|%]' for table [`{db}`.`{table}`|'{table}']"),
+    (SA, "mariadb", "Access denied; you need (at least one of) the [SUPER|PROCESS|RELOAD|REPLICATION CLIENT|CREATE USER|BINLOG ADMIN] privilege(s) for this operation [(user '{user}'@'{ip}')|]"),
+    (SA, "mssql", "[Msg 229, Level 14, State 5: |]The [SELECT|EXECUTE|INSERT|ALTER|VIEW SERVER STATE] permission was denied on the [object '{table}', database '{db}', schema 'dbo'|server] for login '{user}'."),
+    (SA, "oracle-db", 'ORA-01031: insufficient privileges[ while executing ALTER SYSTEM| for CREATE ANY TABLE| for DROP USER| to GRANT ANY ROLE|][ (user {user})|]'),
+    (SA, "mongod", '[command {db}.$cmd|Unauthorized:] not authorized on {db} to execute command {{ [find|insert|dropDatabase|createUser|update]: "{table}", $db: "{db}" }}[ by user {user}|]'),
+    (SA, "kafka", 'org.apache.kafka.common.errors.[TopicAuthorizationException: Not authorized to access topics: [[{topic}]]|GroupAuthorizationException: Not authorized to access group: {word}-consumers|ClusterAuthorizationException: Cluster authorization failed] for principal User:{user}'),
+    (SA, "rabbitmq-broker", "[access to|operation basic.publish on] [exchange|queue] '{queue}' in vhost '{vhost}' refused for user '{user}'[: write permission denied|: configure access denied|]"),
+    (SA, "mosquitto", 'Denied [PUBLISH|SUBSCRIBE] from {word}-{small} (d0, q[0|1], r0, m{small}, \'{topic}\'): client user {user} not permitted by ACL'),
+    (SA, "nats", '[Publish|Subscription] Violation - [User|Account] "{user}", Subject "{topic}"[, permissions deny this subject|]'),
+    (SA, "python-app", '[PermissionError: [[Errno 13]] Permission denied|EACCES]: \'{path}\' - service account {user} (uid {uid}) [may not read|cannot write to|is not allowed into] [{mount}|the directory|this file]'),
+    (SA, "node-app", 'Error: EACCES: permission denied, [open|mkdir|unlink|scandir|rename] \'{path}\' (running as [{user}|uid {uid}], owner root, mode 0[600|640|700])'),
+    (SA, "sudo", 'Sorry, user {user} is not allowed to execute \'/usr/bin/[systemctl restart {service}|apt-get install {word}|cat /etc/shadow|tcpdump -i any]\' as root on {host}.'),
+    (SA, "sudo", '{user} : command not allowed ; TTY=pts/{small} ; PWD={path} ; USER=root ; COMMAND=/usr/bin/[{word}|systemctl stop {service}|chmod 777 {path}]'),
+    (SA, "dbus", 'polkitd[[{pid}]]: Operation [org.freedesktop.systemd1.manage-units|org.freedesktop.login1.reboot|org.freedesktop.NetworkManager.settings.modify.system|org.freedesktop.udisks2.filesystem-mount-system] [not authorized|denied] for [unix-process:{pid}:{int}|unix-user:{user}] (uid={uid})'),
+    (SA, "dbus", 'Rejected send message, {small} matched rules; type="method_call", sender=":1.{int}" (uid={uid} pid={pid} comm="{word}") interface="org.freedesktop.[systemd1.Manager|login1.Manager|NetworkManager]" member="[StartUnit|PowerOff|Reboot|Enable]" error name="(unset)" requested_reply="0"'),
+    (SA, "api-gateway", '[403 Forbidden|insufficient_scope]: [token for client {word}-{small}|access token of {appuser}|API key {hex8}] [lacks|does not include|is missing] [the |]scope "[orders:write|admin:users|billing.read|repo:delete|payments.refund|reports:export]" required by {method} {uri}'),
+    (SA, "graphql", 'Not authorised to access field "[salary|ssn|apiKeys|bankAccount|auditLog]" on type "[Employee|Account|Customer|Organisation]": requires role [HR_ADMIN|OWNER|AUDITOR], {appuser} has [VIEWER|MEMBER|GUEST]'),
+    (SA, "java-app", '[org.springframework.security.access.AccessDeniedException: Access is denied|Authorization denied] for principal [{user}|{appuser}] on [{method} {uri}|{java_class}.{word}()]: missing authority [ROLE_ADMIN|ROLE_FINANCE|SCOPE_write|ROLE_OPERATOR]'),
+    (SA, "dotnet-app", 'Authorization failed. These requirements were not met: RolesAuthorizationRequirement:User.IsInRole must be true for one of the following roles: ([Admin|Manager|Billing]) (user {appuser})'),
+    (SA, "dotnet-app", 'Authorization failed. ClaimsAuthorizationRequirement:Claim.Type=scope and Claim.Value is one of the following values: ([api.write|orders.manage|admin]) not met for {appuser}'),
+    (SA, "jenkins", '{user} is missing the [Overall/Administer|Job/Build|Job/Configure|Credentials/View|Run/Delete] permission[ on {word}-pipeline|]'),
+    (SA, "gitlab", 'GitLab: You are not allowed to push code to protected branches on this project. ({user} -> {word}/{word})'),
+    (SA, "gitlab", 'Push rejected: {user} does not have [Maintainer|Owner|Developer] access to {word}/{word}'),
+    (SA, "gitlab", '403 Forbidden - {user} is not allowed to [delete|merge into|approve] [main|release-{small}] in {word}/{word}'),
+    (SA, "consul", 'agent: Permission denied: token with AccessorID \'{uuid}\' lacks permission \'[service:write|key:read|node:write|operator:read|acl:write]\' on "{word}"'),
+    (SA, "samba", 'smbd[[{pid}]]: [{user} is not permitted to access share \\\\{host}\\{word}|tree connect to \\\\{host}\\{word} by {user} failed]: NT_STATUS_ACCESS_DENIED'),
+    (SA, "ldap", 'conn={int} op={small} RESULT tag=[103|105|107] err=50 text=Insufficient access[: no write access to parent|: {user} may not modify attribute userPassword|: {user} may not modify attribute memberOf|]'),
+    (SA, "ios", '[{word}d|com.{word}.{word}][[{pid}]]: Sandbox: {word}({pid}) deny(1) [file-read-data|mach-lookup|network-outbound] {path}'),
+    (SA, "ios", '[{word}d|com.{word}.{word}][[{pid}]]: Missing entitlement com.apple.developer.[healthkit|icloud-container-identifiers|networking.wifi-info|contacts.notes]; access refused'),
+    (SA, "crm", '{appuser} [is not permitted to|lacks permission to|has no right to] [export contacts|view opportunity {num}|delete account {customer}|change the price book] (required permission: [contact.export|opportunity.read|account.delete|pricebook.edit]); access refused'),
+    (SA, "hr", 'Access to [salary history|performance review|bank details] of [employee|worker] {num} denied: {appuser} holds role [Employee|Team Lead|Recruiter], [HR Admin|Payroll Officer] required'),
+    (SA, "docker", 'Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: [user {user} is not in the docker group|dial unix /var/run/docker.sock: connect: permission denied]'),
+    (SA, "android", _ANDROID_API_2 + ': caller [uid |]{uid} [does not hold|lacks|is not holding|has no] [permission |]' + _ANDROID_PERM_BARE + '[; limiting results|; output restricted|; returning a filtered list|, results limited to the caller|; hiding other packages|]'),
+    (SA, "android", '[ActivityManager|ActivityTaskManager|AppOpsService]: ' + _ANDROID_API_2 + ' called by uid {uid} without ' + _ANDROID_PERM_BARE + '[, restricting to own tasks|, only own processes returned|; denied]'),
+    # routine path: grants and bindings by an administrator (User Action), checks that pass (System Notification)
+    (UA, "android", '[Granted|Revoked] runtime permission ' + _ANDROID_PERM + ' [to|from] com.{word}.{word} [for user {small}|after user confirmation|from the settings screen]'),
+    (SN, "android", _ANDROID_API + ': calling uid {uid} holds ' + _ANDROID_PERM + '[; returning {small} entries|, access allowed|]'),
+    (SN, "android", _ANDROID_API_2 + ': caller {uid} holds ' + _ANDROID_PERM_BARE + '[; full list returned|; {small} entries|]'),
+    (UA, "kube-apiserver", '[rolebinding|clusterrolebinding].rbac.authorization.k8s.io/{word}-[reader|editor|admin|deployer] [created|configured] [for user {user}|for serviceaccount {namespace}:{word}|for group {group}]'),
+    (SN, "kube-apiserver", 'RBAC: allowed by [ClusterRoleBinding|RoleBinding] "{word}" of [ClusterRole|Role] "[view|edit|admin|{word}-reader]" to [User "{user}"|ServiceAccount "{word}/{namespace}"|Group "{group}"]'),
+    (UA, "gcp", 'SetIamPolicy: {email} [granted|added binding] roles/[viewer|storage.objectViewer|bigquery.dataEditor|pubsub.publisher] [to|for] [serviceAccount:{word}@{word}.iam.gserviceaccount.com|user:{email}] on projects/{word}-{small}'),
+    (UA, "aws", '[AttachRolePolicy|AttachUserPolicy|AddUserToGroup|PutRolePolicy] by {user}: policy arn:aws:iam::aws:policy/[ReadOnlyAccess|AmazonS3ReadOnlyAccess|CloudWatchLogsFullAccess] attached to [role|user|group] {word}'),
+    (UA, "azure-ad", 'Add member to role completed: {email} assigned [Reader|Contributor|Key Vault Secrets User|Storage Blob Data Reader] on /subscriptions/{uuid}/resourceGroups/{word}-rg by {email}'),
+    (UA, "postgres", 'LOG:  statement: GRANT [SELECT|SELECT, INSERT, UPDATE|USAGE|EXECUTE] ON [TABLE {table}|SCHEMA {word}|ALL TABLES IN SCHEMA public] TO {user}'),
+    (UA, "postgres", 'LOG:  statement: ALTER DEFAULT PRIVILEGES IN SCHEMA {word} GRANT SELECT ON TABLES TO {user}'),
+    (UA, "mysql", "GRANT [SELECT|SELECT, INSERT|ALL PRIVILEGES|PROCESS] ON [{db}.*|`{db}`.`{table}`] TO '{user}'@'[%|{ip}|localhost]' [executed by|issued by] '{user}'@'{ip}'"),
+    (UA, "kafka", 'Added ACLs for resource `ResourcePattern(resourceType=[TOPIC|GROUP], name={topic}, patternType=LITERAL)`: (principal=User:{user}, host=*, operation=[READ|WRITE|DESCRIBE], permissionType=ALLOW)'),
+    (SN, "kafka-broker", 'Principal = User:{user} is Allowed Operation = [Read|Write|Describe] from host = {ip} on resource = [Topic|Group]:LITERAL:{topic}'),
+    (SN, "mosquitto", 'ACL check passed: client {word}-{small} (user {user}) may [publish|subscribe] to \'{topic}\''),
+    (UA, "selinux", 'SELinux boolean [httpd_can_network_connect|container_manage_cgroup|samba_enable_home_dirs|nis_enabled] set to [on|off] by {user} (setsebool -P)'),
+    (SN, "dbus", 'polkitd[[{pid}]]: Registered Authentication Agent for unix-session:{small} (system bus name :1.{int}, locale en_US.UTF-8)'),
+    (SN, "dbus", 'polkitd[[{pid}]]: Operation [org.freedesktop.systemd1.manage-units|org.freedesktop.login1.reboot] authorized for unix-user:{user} by rule {small}'),
+    (SN, "api-gateway", '[token for client {word}-{small}|access token of {appuser}] carries scope "[orders:write|billing.read|reports:export]"; {method} {uri} allowed'),
+    (UA, "jenkins", 'Granted [Job/Build|Overall/Read|Job/Configure] to {user} [in project matrix of {word}-pipeline|globally] by {user}'),
+    (UA, "gitlab", '{user} was [given|granted] [Developer|Maintainer|Reporter] access to {word}/{word} by {user}[, expires {date}|]'),
+    (UA, "crm", '{appuser} [added|removed] permission [contact.export|opportunity.read|pricebook.edit] [to|from] profile "[Sales Rep|Sales Manager|Support]"'),
+    (SN, "java-app", 'Authorization granted for principal [{user}|{appuser}] on [{method} {uri}|{java_class}.{word}()] (authority [ROLE_ADMIN|ROLE_USER|SCOPE_read])'),
+]
+
+# Short application lines named after the callback or function that ran, as mobile and web
+# apps write them: a "...Failed"/"onXFail" callback is one operation failing (Error); its
+# "...Success"/"onXComplete" counterpart is a routine event (System Notification).
+_VERB = '[sync|upload|download|fetch|save|load|refresh|send|parse|decode|register|update|submit|query|resolve|prefetch|restore]'
+_VERB_CAP = '[Sync|Upload|Download|Fetch|Save|Load|Refresh|Send|Parse|Decode|Register|Update|Submit|Query|Resolve|Prefetch|Restore]'
+_NOUN = '[Data|Profile|Image|Avatar|Cart|Feed|Settings|Contacts|Photo|Message|Report|Device|Config|Location|Media|Draft|Steps|Record|Thumbnail|]'
+_CALLBACKS: list[tuple[str, str, str]] = [
+    (ER, "mobile-app", _VERB + _NOUN + '[Failed|Failure|Error|Fail|FailedCallback|Failed2]'),
+    (ER, "android", '[on|handle|do]' + _VERB_CAP + _NOUN + '[Failed|Fail|Failure|Error]' + '[: code=-{small}|, errCode {small}| reason=timeout| {exception}| null response| retry {small}/3|(): {small}|]'),
+    (ER, "ios", '[[{word}Manager]] ' + _VERB + _NOUN + '[Failed|DidFail|FailedWithError]: [The operation couldn\'t be completed.|NSURLErrorDomain -{small}|request timed out|error {small}|nil result]'),
+    (ER, "healthapp", '[Step_{word}|HiH_{word}]|' + _VERB + _NOUN + '[Failed|Fail|Error][ ret={small}| errorCode=-{small}| timeout|]'),
+    (ER, "node-app", '[{word}Service|{word}Store|worker] ' + _VERB + _NOUN + '[Failed|Error]: [{exception}|ETIMEDOUT|unexpected response {status5}|invalid payload|ECONNRESET]'),
+    (ER, "java-app", '[{java_class}|{word}Callback] - on' + _VERB_CAP + _NOUN + '[Failed|Failure|Error] [for id {num}|after {ms} ms|, will retry|]'),
+    (ER, "healthapp", '[send|post|notify|dispatch|emit|broadcast]' + _VERB_CAP + _NOUN + '[Failed|Fail|Error][Broadcast|Event|Message|Notification|Intent|ToServer|]'),
+    (ER, "android", '[send|post|notify|dispatch|emit|broadcast]' + _VERB_CAP + _NOUN + '[Failed|Fail|Error][Broadcast|Event|Message|Notification|Intent|ToServer|][ code={small}|]'),
+    (SN, "mobile-app", _VERB + _NOUN + '[Success|Succeeded|Completed|Done|SuccessCallback|Finished|Ok]'),
+    (SN, "android", '[on|handle|do]' + _VERB_CAP + _NOUN + '[Success|Complete|Completed|Done|Finished]' + '[: {small} items| in {ms}ms| code=0|(): ok|]'),
+    (SN, "ios", '[[{word}Manager]] ' + _VERB + _NOUN + '[DidFinish|Succeeded|Completed][: {small} objects| in {ms} ms|]'),
+    (SN, "healthapp", '[Step_{word}|HiH_{word}]|' + _VERB + _NOUN + '[Success|Done|Ok][ ret=0| total={int}|]'),
+    (SN, "node-app", '[{word}Service|{word}Store|worker] ' + _VERB + _NOUN + '[Done|Completed|Succeeded][ in {ms}ms|: {small} records|]'),
+    (SN, "java-app", '[{java_class}|{word}Callback] - on' + _VERB_CAP + _NOUN + '[Success|Complete|Completed] [for id {num}|after {ms} ms|]'),
+]
+
+_CALLBACKS += [
+    (SN, "healthapp", '[send|post|notify|dispatch|emit|broadcast]' + _VERB_CAP + _NOUN + '[Success|Succeeded|Completed|Done|Ok][Broadcast|Event|Message|Notification|Intent|ToServer|]'),
+    (SN, "android", '[send|post|notify|dispatch|emit|broadcast]' + _VERB_CAP + _NOUN + '[Success|Succeeded|Completed|Done][Broadcast|Event|Message|Notification|Intent|ToServer|][ code=0|]'),
+    # other exceptions and measurements of the same apps keep their own categories
+    (ER, "android", 'java.lang.[IllegalStateException|NullPointerException|IllegalArgumentException|IndexOutOfBoundsException|UnsupportedOperationException]: [Fragment {word} not attached to a context|Attempt to invoke a virtual method on a null object reference|index {small} out of range|view {word} has no parent] in com.{word}.{word}[ (pid {pid})|]'),
+    (ER, "android", '[Invalid|Stale|Unknown] [window|activity|binder] token {hex8} for com.{word}.{word}; [ignoring request|call dropped|activity not resumed]'),
+    (RU, "android", 'BatteryService: level={small} voltage={int}mV temperature={small}0 current={int}uA[ plugged={small}|]'),
+    # a function logging that it starts is routine too
+    (SN, "healthapp", '[start|begin|on]' + _VERB_CAP + _NOUN + '[Start|Started|Begin|] [{word}Option = {small}|type = {int}|mode={small}, scope={small}|({small} items)|]'),
+    (SN, "android", '[start|begin|on]' + _VERB_CAP + _NOUN + '[Start|Started|Begin|][ id={num}| reason={word}|]'),
+]
+
+TEMPLATES += _PERMISSION_DENIALS + _CALLBACKS
