@@ -8,7 +8,7 @@ PORT ?= 8000
 TRAIN_DATA := build/training_logs.csv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: java setup run test test-fast lint rules e2e postman train onnx bench spark-package sample diagram clean
+.PHONY: java setup run test test-fast lint rules e2e postman train onnx static bench spark-package sample diagram clean
 
 setup: java $(STAMP)
 
@@ -57,17 +57,23 @@ postman: setup
 	scripts/newman.sh
 
 ONNX_MODEL := models/onnx/model-int8.onnx
+STATIC_MODEL := models/static/model.safetensors
 
-# Regenerates the data and retrains the shipped model, deterministically. The int8 ONNX encoder is
-# exported once (it depends only on the packaged MiniLM); `make onnx` rebuilds it.
+# Regenerates the data and retrains the shipped model, deterministically. The int8 ONNX encoder and
+# the static vectors of the fast path are built once (they depend only on the packaged MiniLM);
+# `make onnx` and `make static` rebuild them.
 train: setup
 	test -f $(ONNX_MODEL) || $(MAKE) onnx
+	test -f $(STATIC_MODEL) || $(MAKE) static
 	mkdir -p build
 	$(PY) -m training.generate --output $(TRAIN_DATA) --seed 42
 	$(PY) -m training.train --data $(TRAIN_DATA) --output-dir models
 
 onnx: setup
 	$(PY) -m training.export_onnx --output-dir models/onnx
+
+static: setup
+	$(PY) -m training.distill_static --output-dir models/static
 
 bench: setup
 	$(PY) scripts/bench.py

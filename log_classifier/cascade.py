@@ -209,6 +209,7 @@ class LoadedClassifier:
                 "labels": metadata.get("labels"),
                 "threshold": self.embedding.threshold,
                 "thresholds_by_label": self.embedding.thresholds,
+                "fast_path": self.embedding.status(),
             },
             "llm": self.llm.status(),
             "cache": self.cascade.cache.stats(),
@@ -218,9 +219,9 @@ class LoadedClassifier:
 def load_classifier(settings: Settings) -> LoadedClassifier:
     """Load every stage from settings: rules, embedding model and classifier, LLM client."""
     from log_classifier.config import BASE_RULES_FILE
-    from log_classifier.model.embedders import make_embedder
-    from log_classifier.model.store import load_model
-    from log_classifier.stages.embedding import EmbeddingClassifier
+    from log_classifier.model.embedders import StaticEmbedder, make_embedder
+    from log_classifier.model.store import load_fast_path, load_model
+    from log_classifier.stages.embedding import EmbeddingClassifier, FastPath
     from log_classifier.stages.llm import make_llm_stage
     from log_classifier.stages.regex import RegexClassifier
 
@@ -238,9 +239,15 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
         threshold, thresholds = settings.bert_threshold, {}
     else:
         threshold, thresholds = stored.threshold, stored.thresholds_by_label
+    fast = None
+    if settings.embedding_fast_path and stored.metadata.get("fast_path"):
+        static = StaticEmbedder(settings.static_model_dir, max_seq_length=settings.max_seq_length)
+        trained = load_fast_path(stored, encoder=static.name, dimension=static.dimension)
+        if trained is not None:
+            fast = FastPath(static, trained.classifier, trained.threshold)
     regex = RegexClassifier.from_files(BASE_RULES_FILE, stored.rules_path)
     bert = EmbeddingClassifier(embedder, stored.classifier, threshold=threshold, thresholds=thresholds,
-                               version=stored.version)
+                               version=stored.version, fast=fast)
     llm = make_llm_stage(settings)
     routes: dict[str, Stage] = {source: "llm" for source in settings.llm_sources}
     cascade = Cascade(

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     onnx_model_dir: Path = Field(DEFAULT_MODEL_DIR / "onnx", description="Exported encoder for the onnx backend")
     embedding_batch_size: int = Field(16, ge=1, le=1024, description="torch backend: texts per batch")
     embedding_threads: int = Field(2, ge=1, le=64, description="onnx backend: parallel single-text runs")
+    embedding_fast_path: bool = Field(
+        True, description="Answer from static vectors where their classifier is confident (as trained); "
+        "false: every new shape goes through the contextual encoder"
+    )
+    static_model_dir: Path = Field(DEFAULT_MODEL_DIR / "static", description="Static vectors for the fast path")
     max_seq_length: int = Field(64, ge=8, le=512)
 
     # --- LLM stage ---

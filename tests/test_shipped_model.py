@@ -71,9 +71,9 @@ def test_shape_split_accuracy_claim_holds(metadata: dict, generated: Path, loade
     bert: EmbeddingClassifier = loaded_classifier.cascade.stages[1]
     vectors = bert.embedder.encode(list(subset["masked"]))
     labels = sorted(set(subset["target_label"]), key=CATEGORIES.index)
-    result = _shape_split_validation(subset["masked"].tolist(), vectors, subset["target_label"].to_numpy(),
-                                     subset["shape"].to_numpy(), labels, metadata["threshold_target_precision"],
-                                     severities=subset["severity"].tolist())
+    result, _ = _shape_split_validation(subset["masked"].tolist(), vectors, subset["target_label"].to_numpy(),
+                                        subset["shape"].to_numpy(), labels, metadata["threshold_target_precision"],
+                                        severities=subset["severity"].tolist())
     claimed = metadata["metrics"]["shape_split"]["accuracy"]
     assert result["validation_shapes"] == metadata["metrics"]["shape_split"]["validation_shapes"]
     assert result["accuracy"] >= claimed - TOLERANCE

@@ -6,7 +6,9 @@ Steps: mask messages and read each line's header severity; drop rows the regex r
 cover; leave categories with too few examples to the LLM; validate on a split by message *shape*
 (the `shape` column when present, else the masked message) so the figure measures unseen
 phrasings; choose the confidence threshold, overall and per label, that reaches the target
-precision on that split; refit on everything; write the directory.
+precision on that split; calibrate the fast path (a classifier on static vectors, trusted above
+the confidence at which it changes at most 1 % of the full model's answers on that split and
+costs no accuracy); refit on everything; write the directory.
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ DEFAULT_THRESHOLD_CAP = 0.5
 VALIDATION_FRACTION = 0.2
 SEED = 42
 DEFAULT_ONNX_DIR = DEFAULT_MODEL_DIR / "onnx"
+DEFAULT_STATIC_DIR = DEFAULT_MODEL_DIR / "static"
+FAST_PATH_THRESHOLDS = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99)
+MAX_FAST_PATH_CHANGES = 0.01
+"""The fast path may change at most this share of the full model's answers on unseen shapes."""
 C_GRID = (4.0, 16.0, 64.0)
 MIN_PREDICTIONS_PER_LABEL = 20
 """A label's own threshold is only lowered on at least this many validation predictions of it."""
@@ -59,6 +65,7 @@ def train(
     onnx_dir: Path = DEFAULT_ONNX_DIR,
     max_seq_length: int = 64,
     embedding_cache: Path | None = None,
+    static_dir: Path | None = DEFAULT_STATIC_DIR,
 ) -> dict[str, Any]:
     """Train and write `output_dir`; returns the metadata written."""
     frame = read_labelled_csv(data)
@@ -96,12 +103,29 @@ def train(
     y = distinct["target_label"].to_numpy()
     severities = distinct["severity"].tolist()
 
-    validation = _shape_split_validation(
-        distinct["masked"].tolist(), vectors, y, distinct["shape"].to_numpy(), labels, target_precision,
-        severities=severities,
-    )
     texts = distinct["masked"].tolist()
+    groups = distinct["shape"].to_numpy()
+    train_idx, val_idx = _split(y, groups)
+    validation, full_answers = _shape_split_validation(
+        texts, vectors, y, groups, labels, target_precision, severities=severities, split=(train_idx, val_idx)
+    )
     final = _new_classifier(validation["C"]).fit(texts, vectors, y, severities)
+
+    fast_section, fast_final = None, None
+    if static_dir is not None:
+        from log_classifier.model.embedders import StaticEmbedder
+
+        static = StaticEmbedder(static_dir, max_seq_length=max_seq_length)
+        static_vectors = static.encode(texts)
+        fast_validation = _fast_path_validation(
+            texts, static_vectors, y, groups, severities, (train_idx, val_idx), full_answers, validation["C"]
+        )
+        fast_section = {"encoder": {"name": static.name, "dimension": static.dimension},
+                        "threshold": fast_validation["threshold"], "validation": fast_validation}
+        if fast_validation["threshold"] is not None:
+            fast_final = _new_classifier(validation["C"]).fit(texts, static_vectors, y, severities)
+        else:
+            log.warning("the fast path would change the full model's answers or cost accuracy: none written")
 
     data_hash = hashlib.sha256(data.read_bytes()).hexdigest()
     metadata: dict[str, Any] = {
@@ -130,7 +154,11 @@ def train(
         },
         "metrics": {"shape_split": validation},
     }
-    write_model(output_dir, final, metadata)
+    if fast_final is not None:
+        metadata["fast_path"] = fast_section
+    elif fast_section is not None:
+        metadata["metrics"]["fast_path_rejected"] = fast_section["validation"]
+    write_model(output_dir, final, metadata, fast_final)
     return metadata
 
 
@@ -167,14 +195,23 @@ def _new_classifier(c: float) -> EmbeddingTextClassifier:
     return EmbeddingTextClassifier(C=c, random_state=SEED)
 
 
+def _split(y: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Training and validation rows, whole shapes on one side or the other."""
+    splitter = GroupShuffleSplit(n_splits=1, test_size=VALIDATION_FRACTION, random_state=SEED)
+    train_idx, val_idx = next(splitter.split(y, y, groups))
+    return train_idx, val_idx
+
+
 def _shape_split_validation(
     texts: list[str],
     vectors: np.ndarray, y: np.ndarray, groups: np.ndarray, labels: list[str], target_precision: float,
-    *, severities: list[str] | None = None,
-) -> dict[str, Any]:
-    """Hold out whole shapes, fit on the rest, measure, and calibrate the thresholds."""
-    splitter = GroupShuffleSplit(n_splits=1, test_size=VALIDATION_FRACTION, random_state=SEED)
-    train_idx, val_idx = next(splitter.split(vectors, y, groups))
+    *, severities: list[str] | None = None, split: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Hold out whole shapes, fit on the rest, measure, and calibrate the thresholds.
+
+    Returns the report and, per validation row, what the service would answer ("" = not confident).
+    """
+    train_idx, val_idx = split if split is not None else _split(y, groups)
     if len(set(y[train_idx])) < 2:
         raise DatasetError(
             f"too few distinct message shapes to validate on unseen shapes ({len(set(groups))} shapes); "
@@ -207,6 +244,7 @@ def _shape_split_validation(
     }
     kept = confidence >= np.array([thresholds_by_label.get(str(label), threshold) for label in predicted])
     report = classification_report(truth, predicted, labels=labels, output_dict=True, zero_division=0)
+    answers = np.where(kept, predicted.astype(str), "")
     return {
         "split": "by message shape",
         "C": best_c,
@@ -226,7 +264,47 @@ def _shape_split_validation(
             label: {k: round(float(report[label][k]), 4) for k in ("precision", "recall", "f1-score", "support")}
             for label in labels
         },
-    }
+    }, answers
+
+
+def _fast_path_validation(
+    texts: list[str], static_vectors: np.ndarray, y: np.ndarray, groups: np.ndarray, severities: list[str],
+    split: tuple[np.ndarray, np.ndarray], full_answers: np.ndarray, c: float,
+) -> dict[str, Any]:
+    """The lowest confidence at which the classifier on static vectors may answer instead of the full model.
+
+    On the validation shapes: where the fast path is at least that confident its answer is taken,
+    elsewhere the full model's (`full_answers`, "" where it abstains). The threshold must change at
+    most `MAX_FAST_PATH_CHANGES` of the full model's answers and leave the shape-balanced share of
+    right answers no lower. None if no threshold does.
+    """
+    train_idx, val_idx = split
+    model = _new_classifier(c).fit([texts[i] for i in train_idx], static_vectors[train_idx], y[train_idx],
+                                   [severities[i] for i in train_idx])
+    probabilities = model.predict_proba([texts[i] for i in val_idx], static_vectors[val_idx],
+                                        [severities[i] for i in val_idx])
+    predicted = model.classes_[probabilities.argmax(axis=1)].astype(str)
+    confidence = probabilities.max(axis=1)
+    truth, shapes = y[val_idx], groups[val_idx]
+
+    def delivered(answers: np.ndarray) -> float:
+        return float(pd.Series(answers == truth).groupby(shapes).mean().mean())
+
+    baseline = delivered(full_answers)
+    tried = []
+    for threshold in FAST_PATH_THRESHOLDS:
+        taken = confidence >= threshold
+        combined = np.where(taken, predicted, full_answers)
+        row = {"threshold": threshold, "coverage": round(float(taken.mean()), 4),
+               "changed": round(float((combined != full_answers).mean()), 4),
+               "delivered": round(delivered(combined), 4)}
+        tried.append(row)
+        if row["changed"] <= MAX_FAST_PATH_CHANGES and delivered(combined) >= baseline:
+            return {"threshold": threshold, "coverage": row["coverage"], "changed": row["changed"],
+                    "delivered_full_model": round(baseline, 4), "delivered_with_fast_path": row["delivered"],
+                    "validation_rows": int(len(val_idx))}
+    return {"threshold": None, "delivered_full_model": round(baseline, 4), "tried": tried,
+            "validation_rows": int(len(val_idx))}
 
 
 def _calibrate(confidence: np.ndarray, correct: np.ndarray, target_precision: float, *, min_kept: int = 1) -> float:
@@ -274,13 +352,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--onnx-dir", type=Path, default=DEFAULT_ONNX_DIR)
     parser.add_argument("--embedding-cache", type=Path,
                         help="optional .npz reusing embeddings across runs (for iterating on the data)")
+    parser.add_argument("--static-dir", type=Path, default=DEFAULT_STATIC_DIR,
+                        help="static vectors for the fast path (python -m training.distill_static)")
+    parser.add_argument("--no-fast-path", action="store_true", help="train no fast path")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     try:
         metadata = train(args.data, args.output_dir, target_precision=args.target_precision,
                          min_examples=args.min_examples, embedding_model=args.embedding_model,
                          embedding_backend=args.embedding_backend, onnx_dir=args.onnx_dir,
-                         embedding_cache=args.embedding_cache)
+                         embedding_cache=args.embedding_cache,
+                         static_dir=None if args.no_fast_path else args.static_dir)
     except (DatasetError, ConfigurationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -300,6 +382,14 @@ def _print_report(metadata: dict[str, Any], output_dir: Path) -> None:
         f"coverage {validation['coverage_at_threshold']}, precision {validation['precision_at_threshold']}",
         "thresholds by label: " + ", ".join(f"{label} {value}" for label, value in validation["thresholds_by_label"].items()),
     ]
+    fast = metadata.get("fast_path")
+    if fast:
+        check = fast["validation"]
+        lines.append(f"fast path ({fast['encoder']['name']}): threshold {fast['threshold']}, answers {check['coverage']:.0%} "
+                     f"of unseen shapes, changes {check['changed']:.1%} of the full model's answers, delivered "
+                     f"{check['delivered_full_model']} -> {check['delivered_with_fast_path']}")
+    elif "fast_path_rejected" in metadata["metrics"]:
+        lines.append("fast path: none (it would change the full model's answers or cost accuracy)")
     for label, scores in validation["per_category"].items():
         lines.append(f"  {label:<22} P {scores['precision']:.3f}  R {scores['recall']:.3f}  "
                      f"F1 {scores['f1-score']:.3f}  n {int(scores['support'])}")

@@ -165,6 +165,50 @@ class OnnxEmbedder:
             vectors[index] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
 
 
+STATIC_INFO_FILE = "encoder.json"
+
+
+def static_encoder_name(contextual_name: str) -> str:
+    """The name of the static vectors distilled from a contextual encoder."""
+    return f"{contextual_name}-static{256}"
+
+
+class StaticEmbedder:
+    """Static token vectors distilled from MiniLM (model2vec): a line is the mean of its word pieces'
+    rows, ~40 µs a line with no model run. Coarser than the contextual encoder; the embedding stage
+    trusts it only where a classifier on these vectors is confident (see stages/embedding.py).
+
+    Built by `python -m training.distill_static` into STATIC_MODEL_DIR.
+    """
+
+    def __init__(self, static_dir: Path, *, max_seq_length: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from model2vec import StaticModel
+
+        info_path = static_dir / STATIC_INFO_FILE
+        if not (static_dir / "model.safetensors").is_file() or not info_path.is_file():
+            raise ConfigurationError(
+                f"STATIC_MODEL_DIR={static_dir} holds no distilled model (build it with "
+                "`python -m training.distill_static --output-dir models/static`, or set EMBEDDING_FAST_PATH=false)"
+            )
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        self._model = StaticModel.from_pretrained(static_dir, normalize=True)
+        self.max_seq_length = max_seq_length
+        self.name = str(info["name"])
+        self.dimension = int(self._model.dim)
+        log.info("loaded static embedding model from %s", static_dir)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        # In this thread: model2vec's process pool (for 10k+ texts) would fork the server.
+        vectors = self._model.encode(list(texts), max_length=self.max_seq_length, use_multiprocessing=False)
+        return vectors.astype(np.float32, copy=False)
+
+    def close(self) -> None:
+        """Nothing to release: encoding runs on the caller's thread."""
+
+
 def make_embedder(
     backend: str, *, embedding_model: str, onnx_dir: Path, batch_size: int, max_seq_length: int, workers: int = 2
 ) -> Embedder:

@@ -2,6 +2,8 @@
 
     MODEL_DIR/
       classifier.joblib   model.estimator.EmbeddingTextClassifier (logistic regression over embedding + words)
+      fast_classifier.joblib  optional: the same kind of classifier over static vectors (the fast path,
+                          stages/embedding.py); metadata's `fast_path` holds its encoder and threshold
       metadata.json       labels, encoder, threshold (and per label), library versions, data hash, metrics
       regex_rules.yaml    optional: rules mined for this model (python -m training.mine_rules)
 
@@ -26,6 +28,7 @@ from log_classifier.taxonomy import CATEGORIES
 log = logging.getLogger(__name__)
 
 CLASSIFIER_FILE = "classifier.joblib"
+FAST_CLASSIFIER_FILE = "fast_classifier.joblib"
 METADATA_FILE = "metadata.json"
 RULES_FILE = "regex_rules.yaml"
 FORMAT_VERSION = 1
@@ -41,6 +44,15 @@ class EncoderMetadata(BaseModel):
     dimension: int | None = Field(None, gt=0)
 
 
+class FastPathMetadata(BaseModel):
+    """The fast path a model was trained with: static vectors, and the confidence it needs."""
+
+    model_config = ConfigDict(extra="allow")
+
+    encoder: EncoderMetadata
+    threshold: float = Field(ge=0.0, le=1.0)
+
+
 class ModelMetadata(BaseModel):
     """What loading relies on in `metadata.json`; the other keys (metrics, data, ...) are kept as they are."""
 
@@ -53,6 +65,7 @@ class ModelMetadata(BaseModel):
     thresholds_by_label: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(default_factory=dict)
     versions: dict[str, str]
     model_version: str = "unknown"
+    fast_path: FastPathMetadata | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,42 @@ class StoredModel:
     @property
     def rules_path(self) -> Path:
         return self.directory / RULES_FILE
+
+
+@dataclass(frozen=True)
+class FastPath:
+    """A model's fast path, loaded: the classifier over static vectors and the confidence it needs."""
+
+    classifier: Any
+    threshold: float
+    encoder: str
+
+
+def load_fast_path(stored: StoredModel, *, encoder: str, dimension: int) -> FastPath | None:
+    """The fast path `stored` was trained with, checked against the static `encoder`; None if it has none."""
+    section = stored.metadata.get("fast_path")
+    if not section:
+        return None
+    where = f"MODEL_DIR={stored.directory}"
+    if section["encoder"]["name"] != encoder:
+        raise ModelMismatchError(
+            f"{where}: the fast path was trained on {section['encoder']['name']!r} vectors, STATIC_MODEL_DIR holds "
+            f"{encoder!r}; retrain, point STATIC_MODEL_DIR at the right model, or set EMBEDDING_FAST_PATH=false"
+        )
+    path = stored.directory / FAST_CLASSIFIER_FILE
+    try:
+        classifier = joblib.load(path)
+    except Exception as exc:  # joblib raises many kinds for a missing or corrupt file
+        raise ConfigurationError(f"{where}: {FAST_CLASSIFIER_FILE} is unreadable: {exc}") from exc
+    classes = [str(label) for label in getattr(classifier, "classes_", [])]
+    if classes != stored.labels:
+        raise ModelMismatchError(f"{where}: {FAST_CLASSIFIER_FILE} classes {classes} differ from labels {stored.labels}")
+    if int(getattr(classifier, "embedding_dimension_", -1)) != dimension:
+        raise ModelMismatchError(
+            f"{where}: {FAST_CLASSIFIER_FILE} expects {getattr(classifier, 'embedding_dimension_', '?')}-dimensional "
+            f"vectors, {encoder} gives {dimension}"
+        )
+    return FastPath(classifier, float(section["threshold"]), encoder)
 
 
 def load_model(directory: Path, *, encoder: str, dimension: int) -> StoredModel:
@@ -154,16 +203,24 @@ def _minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
-def write_model(directory: Path, classifier: Any, metadata: dict[str, Any]) -> None:
-    """Write classifier and metadata; files are written beside and renamed, so none is half-written."""
+def write_model(directory: Path, classifier: Any, metadata: dict[str, Any], fast_classifier: Any = None) -> None:
+    """Write the classifiers and metadata; files are written beside and renamed, so none is half-written
+    (metadata last: it names what the directory holds). Without `fast_classifier`, an old one is removed."""
     directory.mkdir(parents=True, exist_ok=True)
     tmp_classifier = directory / (CLASSIFIER_FILE + ".tmp")
+    tmp_fast = directory / (FAST_CLASSIFIER_FILE + ".tmp")
     tmp_metadata = directory / (METADATA_FILE + ".tmp")
     try:
         joblib.dump(classifier, tmp_classifier)
+        if fast_classifier is not None:
+            joblib.dump(fast_classifier, tmp_fast)
         tmp_metadata.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         tmp_classifier.replace(directory / CLASSIFIER_FILE)
+        if fast_classifier is not None:
+            tmp_fast.replace(directory / FAST_CLASSIFIER_FILE)
+        else:
+            (directory / FAST_CLASSIFIER_FILE).unlink(missing_ok=True)
         tmp_metadata.replace(directory / METADATA_FILE)
     finally:
-        for leftover in (tmp_classifier, tmp_metadata):
+        for leftover in (tmp_classifier, tmp_fast, tmp_metadata):
             leftover.unlink(missing_ok=True)
