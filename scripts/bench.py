@@ -233,9 +233,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large-rows", type=int, default=1_000_000)
     parser.add_argument("--reference-sample", type=int, default=300)
+    parser.add_argument("--data", action="append", default=[], metavar="NAME=CSV",
+                        help="also measure this CSV (source, log_message); e.g. held-out shapes with MODEL_DIR "
+                             "set to a model trained without them")
+    parser.add_argument("--only-data", action="store_true", help="measure only the --data files")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    files = datasets(workdir, args.large_rows)
+    files = {} if args.only_data else datasets(workdir, args.large_rows)
+    for item in args.data:
+        name, _, path = item.partition("=")
+        files[name] = Path(path)
     port = free_port()
     env = {**os.environ, "GROQ_API_KEY": "", "HF_HUB_OFFLINE": "1"}
     server = subprocess.Popen(
@@ -281,12 +288,14 @@ def main() -> int:
 
     print()
     real = next((path for name, path in files.items() if "32k" in name), None)
-    sample = read_rows(real or files["original-style synthetic, 2.4k"])
+    sample = read_rows(real or next(iter(files.values())))
     wall, cpu = masking_lines_per_second([message for _, message in sample])
     print(f"masking, distinct lines of {'the 32k real set' if real else 'the synthetic set'}, one thread: "
           f"{wall:,.0f} lines/s wall clock, {cpu:,.0f} lines per CPU-second")
-    for label, rows in (("the worst-case set", read_rows(files["synthetic worst case, 2.4k"])),
-                        ("the 32k real set", sample if real else [])):
+    worst = files.get("synthetic worst case, 2.4k")
+    measured = [("the worst-case set", read_rows(worst) if worst else []), ("the 32k real set", sample if real else [])]
+    measured += [(name, read_rows(files[name])) for name in (item.partition("=")[0] for item in args.data)]
+    for label, rows in measured:
         texts = list(dict.fromkeys(masked_text(message) for _, message in rows))
         if texts:
             print(f"encoder, {len(texts)} new masked shapes of {label}: {encoder_shapes_per_second(texts):,.0f} shapes/s")

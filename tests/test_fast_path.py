@@ -129,6 +129,9 @@ def test_health_reports_the_fast_path_and_its_work(app_client) -> None:  # type:
     assert app_client.post("/classify/", files={"file": ("l.csv", body, "text/csv")}).status_code == 200
     fast = app_client.get("/health").json()["model"]["fast_path"]
     assert fast["enabled"] is True and fast["fast"] + fast["full"] >= 1
+    exported = app_client.get("/metrics").text
+    for path, count in (("fast", fast["fast"]), ("encoder", fast["full"])):
+        assert f'log_classifier_embedding_shapes_total{{path="{path}"}} {float(count)}' in exported
 
 
 # --------------------------------------------------------------------------- loading checks

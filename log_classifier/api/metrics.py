@@ -10,6 +10,7 @@ process (tests) do not clash. What is counted:
   ``llm_shutdown`` = failed (the row came back Unclassified). Rows are counted, not HTTP calls: a row
   the cache answered with an earlier LLM answer counts as answered;
 - result-cache hits and misses, read from the cascade's cache at scrape time;
+- new shapes the embedding stage handled by path (fast path / contextual encoder), read at scrape time;
 - LLM model fallbacks (a batch sent again to the next model because one was retired) and the
   models still available, read from the LLM stage at scrape time;
 - whether the LLM circuit breaker is open (read at scrape time);
@@ -133,6 +134,27 @@ class CacheCollector(Collector):
                                 value=stats["bytes"])
 
 
+class EmbeddingWorkCollector(Collector):
+    """Reads, at scrape time, how many new message shapes the embedding stage's fast path answered and
+    how many texts its contextual encoder embedded (nothing before the model is loaded)."""
+
+    def __init__(self, embedding_status: Callable[[], dict[str, Any] | None]) -> None:
+        self._embedding_status = embedding_status
+
+    def collect(self) -> Iterable[CounterMetricFamily]:
+        status = self._embedding_status()
+        if status is None:
+            return
+        family = CounterMetricFamily(
+            f"{NAMESPACE}_embedding_shapes",
+            "New message shapes the embedding stage handled, by path: fast (static vectors, confident) or encoder",
+            labels=["path"],
+        )
+        family.add_metric(["fast"], status["fast"])
+        family.add_metric(["encoder"], status["full"])
+        yield family
+
+
 class LlmModelCollector(Collector):
     """Reads the LLM stage's model chain at scrape time (nothing before the model is loaded)."""
 
@@ -225,6 +247,7 @@ def install_metrics(app: FastAPI) -> Metrics:
     `GET /metrics` is in `routes/service.py`)."""
     metrics = Metrics()
     metrics.registry.register(CacheCollector(lambda: _cache_stats(app)))
+    metrics.registry.register(EmbeddingWorkCollector(lambda: _embedding_status(app)))
     metrics.registry.register(LlmModelCollector(lambda: _llm_status(app)))
     metrics.registry.register(LlmCircuitCollector(lambda: _llm_status(app)))
     app.state.metrics = metrics
@@ -234,6 +257,11 @@ def install_metrics(app: FastAPI) -> Metrics:
 def _cache_stats(app: FastAPI) -> dict[str, Any] | None:
     classifier = getattr(app.state, "classifier", None)
     return None if classifier is None else classifier.cascade.cache.stats()
+
+
+def _embedding_status(app: FastAPI) -> dict[str, Any] | None:
+    classifier = getattr(app.state, "classifier", None)
+    return None if classifier is None else classifier.embedding.status()
 
 
 def _llm_status(app: FastAPI) -> dict[str, Any] | None:
