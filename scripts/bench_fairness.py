@@ -6,12 +6,14 @@ new message shapes is being classified (issue 11, item 4).
 Starts `uvicorn server:app` on a free port (settings from the environment / `.env`, LLM off unless
 configured), uploads a CSV of SHAPES distinct lines no rule covers, and while it runs sends PROBES
 one-line JSON requests (each a new shape) one second apart. Prints each probe's latency and the
-upload's duration.
+upload's duration. The fast path is off (`EMBEDDING_FAST_PATH=false`): most of such an upload would
+never reach the encoder, and the encoder's turn-taking is what this measures.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import socket
 import subprocess
@@ -52,7 +54,8 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "server:app", "--port", str(port),
-                               "--log-level", "warning"], cwd=ROOT)
+                               "--log-level", "warning"], cwd=ROOT,
+                              env={**os.environ, "EMBEDDING_FAST_PATH": "false"})
     try:
         deadline = time.monotonic() + 120
         while True:

@@ -44,7 +44,8 @@ def test_a_one_line_request_is_not_held_up_by_another_clients_big_upload() -> No
     # 3,000 new shapes keep the test short; scripts/bench_fairness.py measures the 6,000 of the issue.
     big = "source,log_message\n" + "".join(f"app,{line}\n" for line in new_shapes(3000, seed=1))
     probe = {"logs": [{"source": "app", "log_message": "violet sierra service flagged umber state for the dune lake"}]}
-    with serve(create_app(make_settings())) as base_url:
+    # The encoder's turn-taking is under test: with the fast path most of these shapes never reach it.
+    with serve(create_app(make_settings(embedding_fast_path=False))) as base_url:
         timings: dict[str, float] = {}
 
         def upload() -> int:
