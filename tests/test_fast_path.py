@@ -149,8 +149,9 @@ def test_a_fast_path_for_other_static_vectors_fails_at_load(tmp_path: Path) -> N
     metadata["fast_path"]["encoder"]["name"] = "some-other-static-model"
     (directory / METADATA_FILE).write_text(json.dumps(metadata), encoding="utf-8")
     stored = load_model(directory, encoder="all-MiniLM-L6-v2", dimension=384)
+    static = StaticEmbedder(STATIC_DIR)
     with pytest.raises(ModelMismatchError, match="some-other-static-model.*EMBEDDING_FAST_PATH=false"):
-        load_fast_path(stored, encoder=StaticEmbedder(STATIC_DIR).name, dimension=256)
+        load_fast_path(stored, encoder=static.name, dimension=static.dimension)
 
 
 def test_a_missing_fast_classifier_fails_at_load(tmp_path: Path) -> None:
@@ -158,6 +159,19 @@ def test_a_missing_fast_classifier_fails_at_load(tmp_path: Path) -> None:
     (directory / FAST_CLASSIFIER_FILE).unlink()
     with pytest.raises(ConfigurationError, match=FAST_CLASSIFIER_FILE):
         load_classifier(make_settings(model_dir=directory, onnx_model_dir=SHIPPED_MODEL_DIR / "onnx"))
+
+
+def test_static_vectors_other_than_the_trained_ones_fail_at_load(tmp_path: Path) -> None:
+    """A re-distilled or damaged vectors file is caught by its hash (distillation is not bit-for-bit
+    repeatable, and the fast path was trained on one file)."""
+    copied = tmp_path / "static"
+    shutil.copytree(STATIC_DIR, copied)
+    vectors = bytearray((copied / "model.safetensors").read_bytes())
+    vectors[-1] ^= 0xFF
+    (copied / "model.safetensors").write_bytes(bytes(vectors))
+    with pytest.raises(ConfigurationError, match="not the file encoder.json describes"):
+        StaticEmbedder(copied)
+    assert StaticEmbedder(STATIC_DIR).name.endswith(json.loads((STATIC_DIR / "encoder.json").read_text())["sha256"][:12])
 
 
 def test_missing_static_vectors_fail_at_load_and_say_how_to_go_on(tmp_path: Path) -> None:

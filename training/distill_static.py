@@ -8,7 +8,9 @@ line's static vector is then the mean of its word pieces' rows: ~40 µs a line i
 contextual encoder's 2-4 ms. The service uses it only where a classifier on these vectors is
 confident enough (`training.train` calibrates how confident); the contextual encoder does the rest.
 
-Writes `model.safetensors`, `tokenizer.json` and `config.json` (~15 MB, float16). Needs torch,
+Writes `model.safetensors`, `tokenizer.json`, `config.json` (~15 MB, float16) and `encoder.json`,
+whose name carries a hash of the vectors: the distillation is not bit-for-bit repeatable (PCA's
+randomised solver), and a fast path only loads beside the vectors it was trained on. Needs torch,
 transformers and model2vec's distillation helpers (development only; the service needs model2vec
 and tokenizers). Nothing is downloaded: the source is the packaged MiniLM directory.
 """
@@ -16,6 +18,7 @@ and tokenizers). Nothing is downloaded: the source is the packaged MiniLM direct
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -34,7 +37,13 @@ def distil(output_dir: Path, model_dir: str = "") -> Path:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from model2vec.distill import distill
 
-    from log_classifier.model.embedders import STATIC_INFO_FILE, default_model_dir, encoder_name, static_encoder_name
+    from log_classifier.model.embedders import (
+        STATIC_INFO_FILE,
+        STATIC_VECTORS_FILE,
+        default_model_dir,
+        encoder_name,
+        static_encoder_name,
+    )
 
     source = Path(model_dir) if model_dir else default_model_dir()
     model = distill(model_name=str(source), pca_dims=PCA_DIMS)
@@ -48,7 +57,9 @@ def distil(output_dir: Path, model_dir: str = "") -> Path:
         config = json.loads(config_path.read_text(encoding="utf-8"))
         config["tokenizer_name"] = encoder_name(model_dir)  # not this machine's path to it
         config_path.write_text(json.dumps(config, indent=4) + "\n", encoding="utf-8")
-        info = {"name": static_encoder_name(encoder_name(model_dir)), "distilled_from": encoder_name(model_dir),
+        digest = hashlib.sha256((staging / STATIC_VECTORS_FILE).read_bytes()).hexdigest()
+        info = {"name": static_encoder_name(encoder_name(model_dir), digest), "sha256": digest,
+                "distilled_from": encoder_name(model_dir),
                 "dimension": PCA_DIMS, "method": "model2vec distill, PCA 256, SIF weighting, float16"}
         (staging / STATIC_INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
         if output_dir.exists():
