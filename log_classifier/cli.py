@@ -94,7 +94,7 @@ def _classify_file(
     started = time.perf_counter()
     with source.open("rb") as stream:
         # The input is checked before the model is loaded: a bad file fails in a second, not after start-up.
-        layout = reader.check_layout(stream)
+        layout = reader.check_layout(stream, keep_rows=settings.csv_chunk_rows)
         owned = classifier is None  # one handed in (tests) belongs to the caller
         if classifier is None:
             from log_classifier.cascade import load_classifier

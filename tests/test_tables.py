@@ -83,3 +83,42 @@ def test_a_client_that_stops_reading_leaves_no_chunk_running() -> None:
     settled = len(calls)
     time.sleep(0.1)
     assert len(calls) == settled < 50  # nothing classified after the close, far from all 50 chunks
+
+
+class CountingUpload(io.BytesIO):
+    """An upload that counts the bytes read from it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+    def read1(self, size: int = -1) -> bytes:
+        chunk = super().read1(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+        count = super().readinto(buffer)
+        self.bytes_read += count
+        return count
+
+
+@pytest.mark.parametrize(("rows", "read_again"), [(999, False), (1001, True)])
+def test_an_upload_of_a_chunk_or_less_is_parsed_once(rows: int, read_again: bool) -> None:
+    lines = ["source,log_message,extra"] + [f"src{i},{'fail' if i % 7 == 0 else 'login'} {i},x{i}" for i in range(rows)]
+    upload = CountingUpload(_upload(lines).getvalue())
+    layout = reader.check_layout(upload, keep_rows=1000)
+    assert (layout.kept is None) == read_again
+    after_validation = upload.bytes_read
+    text = "".join(iter_classified_csv(_slow_classifier([]), upload, layout, explain=False, chunk_rows=300,
+                                       neutralise_formulas=True))
+    # Read again only when the upload was too big to keep; the answer is the same either way.
+    assert (upload.bytes_read > after_validation) == read_again
+    assert [row["extra"] for row in csv.DictReader(io.StringIO(text))] == [f"x{i}" for i in range(rows)]
+    again = reader.check_layout(upload, keep_rows=0)
+    assert again.kept is None and again.rows == layout.rows == rows

@@ -13,7 +13,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from log_classifier.errors import InputError
@@ -35,6 +35,9 @@ class CsvLayout:
     encoding: str
     header: list[str]
     rows: int
+    kept: list[list[str]] | None = field(default=None, repr=False, compare=False)
+    """The data rows themselves, when the upload was small enough to keep (`check_layout`'s `keep_rows`):
+    then the validation pass was the only pass."""
 
     @property
     def source_index(self) -> int:
@@ -116,13 +119,18 @@ def find_nul_line(stream: BinaryIO, block_bytes: int = 1 << 20) -> int | None:
         stream.seek(0)
 
 
-def check_layout(stream: BinaryIO) -> CsvLayout:
-    """Read the whole upload once and check it: header, columns, field counts, encoding."""
+def check_layout(stream: BinaryIO, *, keep_rows: int = 0) -> CsvLayout:
+    """Read the whole upload once and check it: header, columns, field counts, encoding.
+
+    An upload of at most `keep_rows` data rows is kept (`CsvLayout.kept`), so `iter_chunks` does not
+    read it again: one pass. A bigger one is read a second time, chunk by chunk, so memory follows
+    a chunk, not the file, and a broken row deep in it is still a 400 before any answer is sent.
+    """
     encoding = detect_encoding(stream)
     nul_line = find_nul_line(stream) if encoding == "utf-8-sig" else None
     rows = iter_rows(stream, encoding)  # a generator: close() releases its decoder
     try:
-        return _check_rows(rows, encoding, nul_line=nul_line)
+        return _check_rows(rows, encoding, nul_line=nul_line, keep_rows=keep_rows)
     finally:
         # Closed here, not whenever it is garbage-collected (maybe after the stream is closed).
         close = getattr(rows, "close", None)
@@ -130,7 +138,9 @@ def check_layout(stream: BinaryIO) -> CsvLayout:
             close()
 
 
-def _check_rows(rows: Iterator[tuple[int, list[str]]], encoding: str, *, nul_line: int | None = None) -> CsvLayout:
+def _check_rows(
+    rows: Iterator[tuple[int, list[str]]], encoding: str, *, nul_line: int | None = None, keep_rows: int = 0
+) -> CsvLayout:
     first = next(rows, None)
     if first is None:
         raise InputError("the file is empty: upload a CSV with a header row and at least one log line")
@@ -151,6 +161,7 @@ def _check_rows(rows: Iterator[tuple[int, list[str]]], encoding: str, *, nul_lin
         raise InputError(f"duplicate column name(s) in the header: {', '.join(duplicated)}; rename them")
     count = 0
     width = len(header)
+    kept: list[list[str]] | None = [] if keep_rows > 0 else None
     for line, fields in rows:
         if nul_line is not None and line >= nul_line:
             break
@@ -160,16 +171,26 @@ def _check_rows(rows: Iterator[tuple[int, list[str]]], encoding: str, *, nul_lin
                 "quote values that contain commas or line breaks"
             )
         count += 1
+        if kept is not None:
+            if count > keep_rows:
+                kept = None  # too big to keep: it will be read again in chunks
+            else:
+                kept.append(fields)
     if nul_line is not None:
         # Problems on earlier lines were reported first, as a reader going line by line would.
         raise _nul_error(nul_line)
     if count == 0:
         raise InputError("the CSV has a header but no rows: add at least one log line")
-    return CsvLayout(encoding, header, count)
+    return CsvLayout(encoding, header, count, kept)
 
 
 def iter_chunks(stream: BinaryIO, layout: CsvLayout, chunk_rows: int) -> Iterator[list[list[str]]]:
-    """The data rows (header skipped) in lists of at most `chunk_rows`."""
+    """The data rows (header skipped) in lists of at most `chunk_rows`; the kept rows when the
+    validation pass kept them (the stream is not read again)."""
+    if layout.kept is not None:
+        for start in range(0, len(layout.kept), chunk_rows):
+            yield layout.kept[start : start + chunk_rows]
+        return
     rows = iter_rows(stream, layout.encoding)
     next(rows)
     chunk: list[list[str]] = []

@@ -47,7 +47,7 @@ def classify_csv(
     file: Annotated[UploadFile, File(description="CSV with columns `source` and `log_message`")],
     explain: Annotated[bool, Query(description="Add classified_by, confidence and reason columns")] = False,
 ) -> StreamingResponse:
-    layout = reader.check_layout(file.file)
+    layout = reader.check_layout(file.file, keep_rows=settings.csv_chunk_rows)  # one pass for uploads of a chunk or less
     log.info("classifying %s: %d rows", file.filename, layout.rows)
     return StreamingResponse(
         _classified_csv(classifier, file, layout, explain=explain, settings=settings, metrics=metrics, alerter=alerter),
