@@ -201,8 +201,12 @@ class LoadedClassifier:
 
     def health(self) -> dict:
         metadata = self.model_metadata
+        llm = self.llm.status()
+        # Degraded, not down: every row is still answered, but rows for the LLM come back Unclassified
+        # because every configured model is retired or unknown (an operator must set GROQ_MODEL/LLM_MODEL).
+        degraded = llm["enabled"] and llm["model"] is None
         return {
-            "status": "ok",
+            "status": "degraded" if degraded else "ok",
             "model": {
                 "version": self.model_version,
                 "encoder": metadata.get("encoder", {}).get("name"),
@@ -211,7 +215,7 @@ class LoadedClassifier:
                 "thresholds_by_label": self.embedding.thresholds,
                 "fast_path": self.embedding.status(),
             },
-            "llm": self.llm.status(),
+            "llm": llm,
             "cache": self.cascade.cache.stats(),
         }
 

@@ -303,7 +303,8 @@ def test_app_falls_back_from_the_retired_default_and_reports_it(fake_groq: FakeG
     fake_groq.retire(RETIRED)
     with app_with(groq_api_key=KEY, groq_base_url=fake_groq.base_url, groq_model=f"{RETIRED},{CURRENT}") as client:
         results = client.post("/classify/json", json={"logs": CRM_LOGS}).json()["results"]
-        health = client.get("/health").json()["llm"]
+        whole = client.get("/health").json()
+        health = whole["llm"]
         fallbacks = metric(client, "log_classifier_llm_model_fallbacks_total")
         available = metric(client, "log_classifier_llm_models_available")
 
@@ -311,6 +312,7 @@ def test_app_falls_back_from_the_retired_default_and_reports_it(fake_groq: FakeG
         (label, "llm", f"llm:{CURRENT}") for label in LABELS
     ]
     assert health["model"] == CURRENT and health["reason"] == "ok"
+    assert whole["status"] == "ok"  # one model left: not degraded
     assert list(health["dead_models"]) == [RETIRED]
     assert health["dead_models"][RETIRED].startswith("model_not_found: ")
     assert (fallbacks, available) == (1.0, 1.0)
@@ -322,9 +324,11 @@ def test_app_on_an_openai_compatible_server_and_when_its_model_goes_away(fake_gr
         first = client.post("/classify/json", json={"logs": CRM_LOGS[:1]}).json()["results"]
         fake_groq.retire("qwen3:8b")  # removed from the server while the service runs
         later = client.post("/classify/json", json={"logs": CRM_LOGS[1:]}).json()["results"]
-        health = client.get("/health").json()["llm"]
+        whole = client.get("/health").json()
+        health = whole["llm"]
         available = metric(client, "log_classifier_llm_models_available")
 
+    assert whole["status"] == "degraded"
     assert (first[0]["target_label"], first[0]["reason"]) == (LABELS[0], "llm:qwen3:8b")
     assert [(r.path, r.body["model"]) for r in fake_groq.requests] == [("/v1/chat/completions", "qwen3:8b")] * 2
     assert "authorization" not in fake_groq.requests[0].headers

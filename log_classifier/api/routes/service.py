@@ -20,7 +20,10 @@ router = APIRouter(tags=["service"])
 @router.get(
     "/health",
     summary="Liveness and what is loaded",
-    description="The embedding model (version, encoder, labels, threshold), the result cache, and the LLM "
+    description="`status`: \"ok\", or \"degraded\" when the LLM stage is on but every configured model is "
+    "retired or unknown (rows for it come back Unclassified; still HTTP 200: the service answers). The embedding "
+    "model (version, encoder, labels, thresholds, `fast_path`: on or off, its threshold, new shapes answered by it "
+    "and embedded by the encoder), the result cache, and the LLM "
     "stage: `provider`, `enabled` and `reason` (\"ok\", or why not, e.g. every configured model retired), "
     "the `model` in use (null when none is left), the configured `models`, `dead_models` (name → the "
     "provider's error) and the circuit breaker.",
