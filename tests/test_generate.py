@@ -155,7 +155,7 @@ def test_enough_systems_and_shapes(frame: pd.DataFrame) -> None:
 def test_shape_ids_are_stable_and_unique() -> None:
     ids = [s.shape for s in load_shapes()]
     assert len(ids) == len(set(ids))
-    assert all(re.fullmatch(r"(ops|fail|svc)-\d{4}", i) for i in ids)
+    assert all(re.fullmatch(r"(ops|fail|svc|fam)-\d{4}", i) for i in ids)
     assert ids[0] == "ops-0000"
 
 
