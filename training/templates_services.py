@@ -396,7 +396,7 @@ _MAIL_DNS: list[tuple[str, str, str]] = [
     (SA, "dovecot-mail", '[imap-login|pop3-login]: Disconnected: [Connection closed (auth failed, {small} attempts in {small} secs)|Too many invalid commands (auth failed, {small} attempts in {small} secs)]: user=<{email}>, method=PLAIN, rip={ip}, lip={ip}, TLS'),
     (CE, "dovecot-mail", '[master: Fatal: service(imap-login): listen(*, 993) failed: Address already in use|master: Fatal: Dovecot is already running with PID {pid}]'),
     (RU, "dovecot-mail", '[master: Warning: service(imap-login): process_limit ({int}) reached, client connections are being dropped|quota: User {email} is at {pct}% of storage quota ({size} of {size})]'),
-    (ER, "dovecot-mail", 'lmtp({email})<{pid}><{hex}>: Error: [open({path}) failed: Permission denied|Mailbox INBOX: Failed to autocreate mailbox: Quota exceeded (mailbox for user is full)]'),
+    (ER, "dovecot-mail", 'lmtp({email})<{pid}><{hex}>: Error: [open({path}) failed: Permission denied|Mailbox INBOX: Failed to autocreate mailbox: Permission denied]'),
     # BIND / Unbound / CoreDNS / PowerDNS / dnsmasq
     (SN, "bind", '[zone {fqdn}/IN: loaded serial {num}|all zones loaded|running|zone {fqdn}/IN: Transfer started.|transfer of \'{fqdn}/IN\' from {ip}#53: Transfer completed: {small} messages, {int} records, {int} bytes, {float} secs|reloading configuration succeeded|managed-keys-zone: Key {int} for zone . is now trusted]'),
     (SN, "bind", 'client @0x{hex} {ip}#{port} ({fqdn}): query: {fqdn} IN [A|AAAA|MX|TXT] +E(0)K ({ip})'),
