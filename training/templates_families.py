@@ -37,13 +37,13 @@ list positions ("fam-0042"), so new templates are only ever appended.
 
 from __future__ import annotations
 
-RU = "Resource Usage"
-CE = "Critical Error"
-ER = "Error"
-SA = "Security Alert"
-SN = "System Notification"
-UA = "User Action"
-DW = "Deprecation Warning"
+from log_classifier.taxonomy import CRITICAL_ERROR as CE
+from log_classifier.taxonomy import DEPRECATION_WARNING as DW
+from log_classifier.taxonomy import ERROR as ER
+from log_classifier.taxonomy import RESOURCE_USAGE as RU
+from log_classifier.taxonomy import SECURITY_ALERT as SA
+from log_classifier.taxonomy import SYSTEM_NOTIFICATION as SN
+from log_classifier.taxonomy import USER_ACTION as UA
 
 # Daemons as systemd names them: "unit.service - Description" pairs and descriptions alone.
 _UNIT_DESC = (

@@ -25,13 +25,12 @@ list positions ("svc-0042"), so new templates are only ever appended.
 
 from __future__ import annotations
 
-HS = "HTTP Status"
-RU = "Resource Usage"
-CE = "Critical Error"
-ER = "Error"
-SA = "Security Alert"
-SN = "System Notification"
-UA = "User Action"
+from log_classifier.taxonomy import CRITICAL_ERROR as CE
+from log_classifier.taxonomy import ERROR as ER
+from log_classifier.taxonomy import RESOURCE_USAGE as RU
+from log_classifier.taxonomy import SECURITY_ALERT as SA
+from log_classifier.taxonomy import SYSTEM_NOTIFICATION as SN
+from log_classifier.taxonomy import USER_ACTION as UA
 
 _DATABASES: list[tuple[str, str, str]] = [
     # PostgreSQL / PgBouncer

@@ -144,8 +144,8 @@ class EmbeddingClassifier:
         for start in range(0, len(keys), PREDICT_SLICE):
             piece = keys[start : start + PREDICT_SLICE]
             texts = [text for text, _ in piece]
-            vectors = fast.embedder.encode(list(dict.fromkeys(texts)))
             position = {text: index for index, text in enumerate(dict.fromkeys(texts))}
+            vectors = fast.embedder.encode(list(position))
             rows = fast.classifier.predict_proba(texts, vectors[[position[text] for text in texts]],
                                                  [severity for _, severity in piece])
             for key, row in zip(piece, rows):
