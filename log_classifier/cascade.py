@@ -1,6 +1,7 @@
 """The cascade: regex → embeddings → LLM, over a whole batch, each message shape classified once.
 
-Rows are grouped by a key (source, masked message); each stage sees each pending key once and
+Rows are grouped by their pattern key (source, header severity, masked message: `text.pattern_key`,
+the one definition the Spark job and the pattern store share); each stage sees each pending key once and
 only the keys the stages before it left unresolved; the result fans out to every row of the key.
 Results are kept in a bounded LRU cache across requests.
 
@@ -23,7 +24,7 @@ from log_classifier.cache import ResultCache
 from log_classifier.config import Settings
 from log_classifier.contract import LogRecord, Prediction, Processor, Stage
 from log_classifier.taxonomy import UNCLASSIFIED
-from log_classifier.text.masking import mask_variables
+from log_classifier.text.pattern_key import PatternKey, pattern_key
 from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS, classification_text
 
 if TYPE_CHECKING:  # the stages import heavy libraries; load_classifier imports them when called
@@ -47,7 +48,7 @@ class CascadeStats:
     """Keys another call was already computing: waited for, not computed again."""
 
 
-Key = tuple[str, str]
+Key = PatternKey
 
 
 class Cascade:
@@ -85,6 +86,13 @@ class Cascade:
     def classify_with_stats(
         self, sources: Sequence[str], messages: Sequence[str]
     ) -> tuple[list[Prediction], CascadeStats]:
+        predictions, _, stats = self.classify_keyed(sources, messages)
+        return predictions, stats
+
+    def classify_keyed(
+        self, sources: Sequence[str], messages: Sequence[str]
+    ) -> tuple[list[Prediction], list[Key | None], CascadeStats]:
+        """Predictions, each row's pattern key (None for an empty message) and the call's counters."""
         if len(sources) != len(messages):
             raise ValueError("sources and messages differ in length")
         stats = CascadeStats(rows=len(messages))
@@ -120,18 +128,17 @@ class Cascade:
         predictions = [EMPTY_MESSAGE if key is None else resolved[key] for key in keys]
         log.debug("classified %d rows, %d keys, %d cache hits, %d shared", stats.rows, stats.keys,
                   stats.cache_hits, stats.shared)
-        return predictions, stats
+        return predictions, keys, stats
 
     def _compute(self, owned: dict[Key, Future[Prediction]], originals: dict[Key, str],
                  resolved: dict[Key, Prediction]) -> None:
         """Run the stages over the keys this call owns; each result is published as soon as it is known."""
         pending = list(owned)
         for index, stage in enumerate(self.stages):
-            ready = [key for key in pending if self._starts_at(key[0]) <= index]
+            ready = [key for key in pending if self._starts_at(key.source) <= index]
             if not ready:
                 continue
-            outcomes = stage.classify_batch([LogRecord(source, message, originals[(source, message)])
-                                             for source, message in ready])
+            outcomes = stage.classify_batch([LogRecord(key.source, key.masked, originals[key]) for key in ready])
             decided = {key: outcome for key, outcome in zip(ready, outcomes, strict=True) if outcome is not None}
             self._publish(decided, owned)
             resolved.update(decided)
@@ -165,8 +172,9 @@ class Cascade:
     def _keys(
         self, sources: Sequence[str], messages: Sequence[str], originals: dict[Key, str]
     ) -> list[Key | None]:
-        """The (source, masked message) key of each row; fills `originals` with each key's first text."""
-        masked_by_message: dict[str, str] = {}
+        """The pattern key of each row (None: empty); fills `originals` with each key's first text."""
+        # Texts repeat: each distinct text is masked and its severity read once.
+        key_by_text: dict[str, Key] = {}
         keys: list[Key | None] = []
         for source, message in zip(sources, messages):
             # Very long lines are cut for classification only; the output keeps the full text.
@@ -174,11 +182,11 @@ class Cascade:
             if not text:
                 keys.append(None)
                 continue
-            masked = masked_by_message.get(text)
-            if masked is None:
-                masked = mask_variables(text)
-                masked_by_message[text] = masked
-            key = (source or "", masked)
+            key = key_by_text.get(text)
+            if key is None:
+                key = key_by_text[text] = pattern_key(source, text)
+            elif key.source != (source or ""):
+                key = key._replace(source=source or "")
             keys.append(key)
             originals.setdefault(key, text)
         return keys

@@ -15,8 +15,8 @@ How it works:
   per-batch dedup and the stages are the service's own: the same rows get the same labels.
 - Executors never call the LLM. Without ``--llm`` its stage is off (rows it would get come back
   ``Unclassified``, as from a service without a key). With ``--llm`` the executors run regex +
-  embeddings and mark what is left; the driver takes the *distinct* ``(source, masked message)``
-  keys left across the whole data set, classifies them once with the service's LLM stage (its
+  embeddings and mark what is left; the driver takes the *distinct* pattern keys (``text.pattern_key``)
+  left across the whole data set, classifies them once with the service's LLM stage (its
   concurrency, budget, circuit breaker and redaction) and joins the answers back.
 - The answer is written with Spark's writers into a temporary directory beside ``--output`` and
   renamed to it only when the job succeeded: a failed run leaves nothing at the output path.
@@ -47,7 +47,8 @@ from log_classifier.errors import ClassifierError, InputError
 from log_classifier.tables.reader import REQUIRED_COLUMNS
 from log_classifier.tables.writer import EXPLAIN_COLUMNS, OUTPUT_COLUMN, prediction_values
 from log_classifier.taxonomy import UNCLASSIFIED
-from log_classifier.text.masking import mask_variables
+from log_classifier.text.pattern_key import pattern_id, pattern_key
+from log_classifier.text.prepare import classification_text
 
 if TYPE_CHECKING:  # pyspark and pandas are imported when a job runs, not with this module
     import pandas as pd
@@ -64,7 +65,7 @@ DEFAULT_LOCAL_MASTER = "local[*]"
 LOCAL_SHUFFLE_PARTITIONS = 4
 _EXTENSION_FORMATS = {".csv": "csv", ".parquet": "parquet", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
 
-# Internal columns of the --llm path: the key a row left for the LLM and the first text behind it.
+# Internal columns of the --llm path: the source and pattern id a row left for the LLM, and its text.
 PENDING_SOURCE = "__lc_pending_source"
 PENDING_KEY = "__lc_pending_key"
 PENDING_TEXT = "__lc_pending_text"
@@ -76,19 +77,14 @@ DEFERRED = Prediction(UNCLASSIFIED, "none", 0.0, "llm deferred to the Spark driv
 
 
 class DeferredLlm:
-    """The LLM stage on an executor: answers ``DEFERRED`` and remembers the keys it was given.
+    """The LLM stage on an executor: answers ``DEFERRED``; the rows' pattern keys go to the driver.
 
     Transient answers are not cached, so every batch shows this stage each of its pending keys.
     """
 
     name: Stage = "llm"
 
-    def __init__(self) -> None:
-        self.seen: dict[tuple[str, str], str] = {}
-
     def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction]:
-        for record in records:
-            self.seen.setdefault((record.source, record.message), record.original or record.message)
         return [DEFERRED] * len(records)
 
 
@@ -152,9 +148,7 @@ def classify_frame(
     """One Arrow batch: labels (and explain columns, and the pending LLM keys) added to the frame."""
     sources = _texts(frame[plan.source_column])
     messages = _texts(frame[plan.message_column])
-    if deferred is not None:
-        deferred.seen.clear()
-    predictions = cascade.classify(sources, messages)
+    predictions, keys, _ = cascade.classify_keyed(sources, messages)
     # The cascade fans one prediction object out to every row of its key: render each object once.
     rendered: dict[int, tuple[str, str, str, str]] = {}
     cells = [rendered.get(id(p)) or rendered.setdefault(id(p), prediction_values(p)) for p in predictions]
@@ -162,41 +156,19 @@ def classify_frame(
     for offset, name in enumerate(plan.added_columns):
         out[name] = [cell[offset] for cell in cells]
     if deferred is not None:
-        pending = _pending_keys(sources, messages, predictions, deferred, cascade.max_message_chars)
-        out[PENDING_SOURCE] = [key[0] if key else None for key in pending]
-        out[PENDING_KEY] = [key[1] if key else None for key in pending]
-        out[PENDING_TEXT] = [deferred.seen[key] if key else None for key in pending]
+        # The pattern key the cascade grouped by (one definition: text.pattern_key), by its id.
+        pending = [key if key is not None and prediction.outcome == "llm_deferred" else None
+                   for key, prediction in zip(keys, predictions)]
+        out[PENDING_SOURCE] = [key.source if key else None for key in pending]
+        out[PENDING_KEY] = [pattern_id(key) if key else None for key in pending]
+        out[PENDING_TEXT] = [classification_text(message, cascade.max_message_chars) if key else None
+                             for key, message in zip(pending, messages)]
     return out
 
 
 def _texts(column: pd.Series) -> list[str]:
     # Nulls (None, or NaN in pandas' string dtype) are empty text, as an empty CSV cell is.
     return ["" if value is None or value != value else str(value) for value in column.tolist()]
-
-
-def _pending_keys(
-    sources: Sequence[str],
-    messages: Sequence[str],
-    predictions: Sequence[Prediction],
-    deferred: DeferredLlm,
-    max_message_chars: int,
-) -> list[tuple[str, str] | None]:
-    """The (source, masked message) key of each row the LLM stage was deferred for, else None."""
-    masked: dict[str, str] = {}
-    keys: list[tuple[str, str] | None] = []
-    for source, message, prediction in zip(sources, messages, predictions):
-        if prediction.outcome != "llm_deferred":
-            keys.append(None)
-            continue
-        text = message.strip()[:max_message_chars]
-        if text not in masked:
-            masked[text] = mask_variables(text)
-        key = (source, masked[text])
-        if key not in deferred.seen:
-            # The cascade's keying changed and this copy did not follow: fail loudly, never mislabel.
-            raise RuntimeError(f"row key {key!r} was not among the keys the cascade deferred")
-        keys.append(key)
-    return keys
 
 
 # --- the driver side ---------------------------------------------------------------------------
@@ -446,7 +418,8 @@ def _join_llm_answers(
         .agg(F.min(PENDING_TEXT).alias(PENDING_TEXT))  # min: the same text every run
         .collect()
     )
-    records = [LogRecord(row[PENDING_SOURCE], row[PENDING_KEY], row[PENDING_TEXT]) for row in keys]
+    records = [LogRecord(row[PENDING_SOURCE], pattern_key(row[PENDING_SOURCE], row[PENDING_TEXT]).masked,
+                         row[PENDING_TEXT]) for row in keys]
     answers = classify_on_driver(settings, records)
     answer_columns = [f"{_ANSWER_PREFIX}{name}" for name in added]
     answer_schema = StructType(
@@ -454,8 +427,8 @@ def _join_llm_answers(
         + [StructField(name, StringType(), True) for name in answer_columns]
     )
     answer_rows = [
-        (record.source, record.message, *prediction_values(prediction)[: len(added)])
-        for record, prediction in zip(records, answers)
+        (row[PENDING_SOURCE], row[PENDING_KEY], *prediction_values(prediction)[: len(added)])
+        for row, prediction in zip(keys, answers)
     ]
     output_columns = [name for name in classified.columns if name not in (PENDING_SOURCE, PENDING_KEY, PENDING_TEXT)]
     # Broadcast: a hash join that streams the rows keeps their order (the driver holds these keys

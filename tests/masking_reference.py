@@ -60,7 +60,7 @@ _PHASE_2: tuple[tuple[str, str], ...] = (
     ("<USER>", r"(?P<pre>\bfor )(?!invalid\b|user\b|<)[\w.@-]+(?= from\b)"),
     ("<USER>", r"(?P<pre>\b[Uu]ser )(?!<)[\w.@-]*\d[\w.@-]*"),
     ("<HOST>", r"(?P<pre>\b(?:rhost|host|hostname)=)(?!<)[^\s,;]+"),
-    ("<NUM>", r"(?<![A-Za-z<])[-+]?\d+(?:[.,]\d+)*"),
+    ("<NUM>", r"(?<![A-Za-z\d])[-+]?\d+(?:[.,]\d+)*"),  # fixed with the rules file: no start inside digits
     ("<NUM>", r"(?<=[A-Za-z_])\d+(?:\.\d+)*"),
 )
 # A rule is only tried when its hint occurs in the text (a cheap substring test first).

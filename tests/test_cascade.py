@@ -232,3 +232,30 @@ def test_a_failing_computation_fails_its_waiters_and_frees_the_key() -> None:
     assert all(isinstance(result, RuntimeError) and str(result) == "stage exploded" for result in results)
     gated.fail = False
     assert cascade.classify(["s"], ["burst of 44"]) == [Prediction("Error", "bert", 1.0, "bert")]
+
+
+def test_header_severity_is_part_of_a_shape_in_one_call_and_across_calls() -> None:
+    # %FAC-6- and %FAC-1- mask alike; the model reads the stated severity, so they are two patterns.
+    cascade, regex, *_ = make(cache_size=10)
+    lines = ["%PLATFORM-6-EVT: service restarted on module 3", "%PLATFORM-1-EVT: service restarted on module 3"]
+    _, keys, stats = cascade.classify_keyed(["core-rtr1"] * 2, lines)
+    assert stats.keys == 2
+    assert [key.severity for key in keys if key] == ["info", "critical"]
+    assert keys[0].masked == keys[1].masked  # type: ignore[union-attr]
+    # A cached info line never answers for a critical one of the same shape.
+    cascade.classify(["edge"], ["<14>Dec  1 10:00:00 h app: disk 3 degraded"])
+    _, stats = cascade.classify_with_stats(["edge"], ["<10>Dec  1 10:00:00 h app: disk 3 degraded"])
+    assert stats.cache_hits == 0
+    assert len(regex.seen) == 4
+
+
+def test_pattern_ids_are_stable_and_tell_severities_apart() -> None:
+    from log_classifier.text.pattern_key import PatternKey, pattern_id, pattern_key
+
+    key = pattern_key("fw", "%ASA-4-106023: Deny tcp src outside:10.0.0.1/5 dst inside:10.0.0.2/80")
+    assert key == PatternKey("fw", "warning", key.masked) and "<IP>" in key.masked
+    # The same value in every process (no salted hash): a fixed expectation, computed by hand here.
+    import hashlib
+    assert pattern_id(key) == hashlib.sha256("\x1f".join(key).encode()).hexdigest()[:16]
+    assert pattern_id(key) != pattern_id(key._replace(severity="critical"))
+    assert pattern_id(key) != pattern_id(key._replace(source="fw2"))

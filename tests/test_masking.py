@@ -195,3 +195,13 @@ def test_a_rule_that_reads_a_digit_keeps_lines_of_one_shape_apart(tmp_path: Path
     masker = Masker(load_rules(path))
     assert [masker(line) for line in ("api v1 call 7", "api v2 call 7", "api v1 call 8")] == [
         "api <VONE> call <N>", "api v<N> call <N>", "api <VONE> call <N>"]
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("<131>Dec  1 10:00:00 host app: x", "<<NUM>><TS> host app: x"),
+    ("<9>x", "<<NUM>>x"),
+    ("queue v<42>", "queue v<<NUM>>"),
+])
+def test_a_number_is_never_masked_from_inside_its_digits(message: str, expected: str) -> None:
+    # Was `<1<NUM>>`: the number rule skipped the first digit after `<` and masked the rest.
+    assert mask_variables(message) == expected
