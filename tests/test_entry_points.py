@@ -56,7 +56,9 @@ def test_uvicorn_server_app_serves_docs_and_classifies(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, process, tmp_path / "uvicorn.log")
-        assert "swagger" in httpx.get(f"{base}/docs", timeout=10).text.lower()
+        assert "/docs-assets/swagger-ui-bundle.js" in httpx.get(f"{base}/docs", timeout=10).text
+        bundle = httpx.get(f"{base}/docs-assets/swagger-ui-bundle.js", timeout=10)
+        assert bundle.status_code == 200 and "SwaggerUIBundle" in bundle.text
         upload = "source,log_message,ticket\nsshd,Failed password for root from 203.0.113.9 port 22 ssh2,T-1\n"
         answer = httpx.post(f"{base}/classify/", files={"file": ("logs.csv", upload, "text/csv")}, timeout=60)
         assert answer.status_code == 200, answer.text

@@ -8,7 +8,6 @@ import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -82,17 +81,6 @@ def test_the_page_has_its_csp_wherever_it_is_served(app_client: TestClient, path
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
 
 
-@pytest.mark.parametrize("path", ["/docs", "/redoc", "/docs/oauth2-redirect"])
-def test_the_api_docs_have_a_csp_that_allows_what_they_load(app_client: TestClient, path: str) -> None:
-    response = app_client.get(path)
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
-    policy = response.headers["content-security-policy"]
-    assert "object-src 'none'" in policy and "frame-ancestors 'none'" in policy and "base-uri 'none'" in policy
-    script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src")).split()
-    for url in re.findall(r"""<script[^>]+src=["']([^"']+)""", response.text):
-        assert f"https://{urlsplit(url).netloc}" in script_src, url
-
-
 def test_every_html_answer_of_the_app_has_a_csp(app_client: TestClient) -> None:
     paths = [route.path for route in app_client.app.routes if "GET" in getattr(route, "methods", ())]  # type: ignore[attr-defined]
     html = 0
@@ -101,7 +89,7 @@ def test_every_html_answer_of_the_app_has_a_csp(app_client: TestClient) -> None:
         if response.headers.get("content-type", "").startswith("text/html"):
             html += 1
             assert "content-security-policy" in response.headers, path
-    assert html >= 5
+    assert html >= 4  # /, /static/index.html, /docs, /docs/oauth2-redirect (the docs' own: tests/test_api_docs.py)
 
 
 # --- 15. probes do not wait for the thread pool ----------------------------------------------------

@@ -6,7 +6,7 @@ error mapping and routers.
     POST /ingest          log shippers' JSON / NDJSON feeds    routes/ingest.py
     GET  /health, /metrics                                     routes/service.py
     GET  /                the upload page                      web.py
-    GET  /docs            Swagger UI (FastAPI)
+    GET  /docs            Swagger UI, served from this app     docs.py
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
 from log_classifier.alerts import AlertCounters, NullAlerter, make_alerter
+from log_classifier.api.docs import install_docs
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
 from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, RequestIdMiddleware
@@ -83,7 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.alerter.close()
             app.state.classifier.close()
 
-    app = ServiceApp(title="Log classification service", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app = ServiceApp(title="Log classification service", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
+                     docs_url=None, redoc_url=None)  # install_docs serves /docs without a CDN
     app.state.settings = settings
     app.state.alerter = NullAlerter()  # replaced in the lifespan
     install_error_handlers(app)
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(classify.router)
     app.include_router(ingest.router)
     install_web(app)
+    install_docs(app)
 
     # Outermost first. The request id is set before anything logs; the size limit's 413 is inside
     # CORS (a browser sees "too large", not a CORS error) and inside the timing (it is counted).

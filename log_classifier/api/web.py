@@ -4,19 +4,15 @@ The page uploads a CSV to `POST /classify/?explain=true`, then shows the rows wi
 charts of categories and stages, and a download of the classified CSV. Everything it needs is
 served from this app, so it works offline.
 
-Every HTML answer carries a Content-Security-Policy (`HtmlPolicyMiddleware`): the page's strict one
-wherever the page is served (`/`, `/static/index.html`), and for FastAPI's `/docs` and `/redoc` one
-that allows exactly the origins their HTML loads from (they need inline scripts and a CDN).
+Every HTML answer carries a Content-Security-Policy (`HtmlPolicyMiddleware`): the page's strict one,
+unless the answer brings its own (the API docs do: `docs.py`).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
@@ -31,28 +27,12 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-_EXTERNAL_URL = re.compile(r"""(?:src|href)=["'](https://[^"']+)["']""")
-
-
-def docs_policy(*html_pages: str) -> str:
-    """A CSP for FastAPI's documentation pages: inline scripts and styles, and the origins their HTML
-    loads from (read from the HTML itself, so it follows FastAPI's choice of CDN)."""
-    origins = sorted({f"https://{urlsplit(url).netloc}" for page in html_pages for url in _EXTERNAL_URL.findall(page)})
-    external = " ".join(origins)
-    return (
-        f"default-src 'self'; script-src 'self' 'unsafe-inline' {external}; "
-        f"style-src 'self' 'unsafe-inline' {external}; img-src 'self' data: {external}; font-src 'self' https:; "
-        "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-    )
-
-
 class HtmlPolicyMiddleware:
     """Pure ASGI: adds a Content-Security-Policy to every `text/html` answer that has none."""
 
-    def __init__(self, app: ASGIApp, *, default: str, by_path: dict[str, str]) -> None:
+    def __init__(self, app: ASGIApp, *, policy: str) -> None:
         self.app = app
-        self.default = default
-        self.by_path = by_path
+        self.policy = policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,7 +43,7 @@ class HtmlPolicyMiddleware:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 if headers.get("content-type", "").startswith("text/html") and "content-security-policy" not in headers:
-                    headers["Content-Security-Policy"] = self.by_path.get(scope["path"], self.default)
+                    headers["Content-Security-Policy"] = self.policy
             await send(message)
 
         await self.app(scope, receive, send_with_policy)
@@ -78,11 +58,4 @@ def install_web(app: FastAPI) -> None:
         return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8",
                             headers={"Cache-Control": "no-cache"})
 
-    openapi_url = app.openapi_url or "/openapi.json"
-    docs_pages = [
-        bytes(get_swagger_ui_html(openapi_url=openapi_url, title=app.title).body).decode(),
-        bytes(get_redoc_html(openapi_url=openapi_url, title=app.title).body).decode(),
-    ]
-    docs = docs_policy(*docs_pages)
-    doc_paths = [path for path in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if path]
-    app.add_middleware(HtmlPolicyMiddleware, default=CONTENT_SECURITY_POLICY, by_path=dict.fromkeys(doc_paths, docs))
+    app.add_middleware(HtmlPolicyMiddleware, policy=CONTENT_SECURITY_POLICY)
