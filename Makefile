@@ -95,15 +95,16 @@ spark-package: pyenv
 	mkdir -p build
 	tar -czf build/log-classifier.tar.gz --exclude=__pycache__ log_classifier resources models
 
-# The executors' Python: a fresh venv from requirements-spark.txt (runtime + pyspark, no torch), packed
-# by venv-pack. Build it on the cluster's OS and Python version.
+# The executors' Python: a fresh venv from requirements-spark.txt (runtime + pyspark + venv-pack, no
+# torch), packed by venv-pack (Spark's "Python Package Management"). The archive links to the Python it
+# was built with: build it on the cluster's OS, with the Python its nodes have at the same path.
 PYENV := build/pyenv
-pyenv: setup
+pyenv:
 	mkdir -p build
 	rm -rf $(PYENV) build/pyenv.tar.gz
-	$(PYTHON) -m venv --copies $(PYENV)
+	$(PYTHON) -m venv $(PYENV)
 	$(PYENV)/bin/python -m pip install --quiet -r requirements-spark.txt
-	$(VENV)/bin/venv-pack --python-prefix $(PYENV) -o build/pyenv.tar.gz
+	$(PYENV)/bin/venv-pack --prefix $(PYENV) --output build/pyenv.tar.gz
 
 # resources/sample_logs_classified.csv: what the service answers for the sample (no LLM key)
 sample: setup

@@ -95,7 +95,7 @@ def _imports(path: Path) -> list[tuple[str, bool]]:
 def test_requirement_files_are_pinned_and_layered() -> None:
     runtime = _pins(RUNTIME_FILE)
     assert _includes(RUNTIME_FILE) == [], "requirements.txt is the runtime alone"
-    for name, path in EXTRA_FILES.items():
+    for path in EXTRA_FILES.values():
         pins = _pins(path)
         assert "requirements.txt" in _includes(path), f"{path.name} builds on the runtime"
         assert not set(pins) & set(runtime), f"{path.name} repeats runtime pins"
