@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from log_classifier.alerts import AlertCounters, NullAlerter, make_alerter
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
-from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, RequestIdMiddleware
+from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, JsonBodyMiddleware, RequestIdMiddleware
 from log_classifier.api.routes import classify, ingest, service
 from log_classifier.api.web import install_web
 from log_classifier.cascade import LoadedClassifier, load_classifier
@@ -128,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
                                           by_path={JSON_PATH: json_limit(settings)}))
+    app.edge_middleware.append(Middleware(JsonBodyMiddleware, path=JSON_PATH))
     return app
 
 
