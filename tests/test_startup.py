@@ -18,6 +18,9 @@ from log_classifier.api.app import create_app
 from log_classifier.config import PROJECT_DIR, Settings, get_settings
 from log_classifier.errors import ConfigurationError
 
+# The exit codes the systemd unit does not restart on (resources/log-classifier.service).
+EXIT_BAD_SETTING, EXIT_STARTUP_FAILED = 2, 3
+UNIT = PROJECT_DIR / "resources" / "log-classifier.service"
 BAD_THRESHOLD = ("error: invalid setting BERT_THRESHOLD='2': must be less than or equal to 1 "
                  "(environment or .env; see .env.example)")
 
@@ -91,7 +94,7 @@ def _uvicorn(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 def test_uvicorn_refuses_to_start_with_a_bad_setting_in_one_line() -> None:
     done = _uvicorn(_clean_env(BERT_THRESHOLD="2"))
     output = done.stdout + done.stderr
-    assert done.returncode != 0
+    assert done.returncode == EXIT_BAD_SETTING
     assert BAD_THRESHOLD in output.splitlines()
     assert "Traceback" not in output
 
@@ -101,7 +104,7 @@ def test_uvicorn_refuses_to_start_with_an_unusable_model_dir_in_one_line(tmp_pat
     """A setting only the model loading can check (the lifespan): still one line, no traceback."""
     done = _uvicorn(_clean_env(MODEL_DIR=str(tmp_path)))
     output = done.stdout + done.stderr
-    assert done.returncode != 0
+    assert done.returncode == EXIT_STARTUP_FAILED
     assert f"error: MODEL_DIR={tmp_path}: metadata.json is missing (run `make train`)" in output
     assert "Traceback" not in output
     assert "Application startup failed" in output
@@ -125,3 +128,12 @@ def test_start_up_line_names_the_llm_model_when_it_is_on(caplog: pytest.LogCaptu
         pass
     [line] = [record.getMessage() for record in caplog.records if record.getMessage().startswith("stages:")]
     assert "fast path off); LLM on (groq, openai/gpt-oss-120b); no API key required (API_KEYS empty)" in line
+
+
+def test_the_systemd_unit_serves_on_loopback_and_does_not_restart_on_a_configuration_error() -> None:
+    unit = dict(line.split("=", 1) for line in UNIT.read_text(encoding="utf-8").splitlines()
+                if "=" in line and not line.startswith("#"))
+    assert unit["ExecStart"].split()[1:4] == ["server:app", "--host", "127.0.0.1"]
+    assert unit["ExecStart"].split()[0].endswith("/venv/bin/uvicorn")
+    assert unit["RestartPreventExitStatus"].split() == [str(EXIT_BAD_SETTING), str(EXIT_STARTUP_FAILED)]
+    assert unit["Restart"] == "on-failure"
