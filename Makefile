@@ -8,7 +8,12 @@ PORT ?= 8000
 TRAIN_DATA := build/training_logs.csv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: java setup run test test-fast lint rules e2e postman train onnx static bench spark-package sample diagram clean
+# Extra pip options for torch only, e.g. TORCH_PIP_OPTIONS='--index-url URL' with PyTorch's CPU-only wheel
+# index (README, "Install"); empty: this machine's pip already takes the local CPU wheel.
+TORCH_PIP_OPTIONS ?=
+REQUIREMENTS := requirements.txt requirements-train.txt requirements-spark.txt requirements-dev.txt
+
+.PHONY: java setup run test test-fast lint rules e2e postman train onnx static bench spark-package pyenv sample diagram docs-assets clean
 
 setup: java $(STAMP)
 
@@ -16,16 +21,19 @@ setup: java $(STAMP)
 java:
 	@command -v java >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless)
 
-$(STAMP): requirements.txt pyproject.toml
+# Development installs everything: the runtime (requirements.txt), training (-train), Spark (-spark),
+# tests, lint and types (-dev takes in the other three).
+$(STAMP): $(REQUIREMENTS) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# torch first, pinned: pip then takes the CPU build, never a multi-GB CUDA one
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -r requirements.txt
+	# torch first, pinned, the CPU build (see TORCH_PIP_OPTIONS): never a multi-GB CUDA one
+	$(PY) -m pip install --quiet $(TORCH_PIP_OPTIONS) torch==2.13.0
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	# the project itself, editable: `log_classifier` imports from anywhere, no sys.path edits
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# Binds to loopback (HOST=127.0.0.1) unless you say otherwise: make run HOST=0.0.0.0 PORT=8080
 run: setup
 	$(VENV)/bin/uvicorn server:app --host $(HOST) --port $(PORT)
 
@@ -75,14 +83,28 @@ onnx: setup
 static: setup
 	$(PY) -m training.distill_static --output-dir models/static
 
+# The real-line sets are built from a dev set of real lines; without one they are skipped, with a
+# NOTE. Point at yours: make bench DEV_SET=path/to/labelled.csv (columns source, log_message).
 bench: setup
-	$(PY) scripts/bench.py
-	$(PY) scripts/bench_spark.py
+	$(PY) scripts/bench.py $(if $(DEV_SET),--dev-set $(DEV_SET))
+	$(PY) scripts/bench_spark.py $(if $(DEV_SET),--dev-set $(DEV_SET))
 
-# What spark-submit ships to executors (--archives build/log-classifier.tar.gz#app): code, rules, model.
-spark-package:
+# What spark-submit ships to executors: build/log-classifier.tar.gz (--archives ...#app): code, rules,
+# model; build/pyenv.tar.gz (--archives ...#pyenv): a relocatable virtualenv with the runtime and pyspark.
+spark-package: pyenv
 	mkdir -p build
 	tar -czf build/log-classifier.tar.gz --exclude=__pycache__ log_classifier resources models
+
+# The executors' Python: a fresh venv from requirements-spark.txt (runtime + pyspark + venv-pack, no
+# torch), packed by venv-pack (Spark's "Python Package Management"). The archive links to the Python it
+# was built with: build it on the cluster's OS, with the Python its nodes have at the same path.
+PYENV := build/pyenv
+pyenv:
+	mkdir -p build
+	rm -rf $(PYENV) build/pyenv.tar.gz
+	$(PYTHON) -m venv $(PYENV)
+	$(PYENV)/bin/python -m pip install --quiet -r requirements-spark.txt
+	$(PYENV)/bin/venv-pack --prefix $(PYENV) --output build/pyenv.tar.gz
 
 # resources/sample_logs_classified.csv: what the service answers for the sample (no LLM key)
 sample: setup
@@ -92,6 +114,13 @@ sample: setup
 diagram:
 	command -v dot >/dev/null || (apt-get update && apt-get install -y graphviz)
 	dot -Tpng -Gdpi=110 docs/architecture.dot -o assets/architecture.png
+
+# assets/web_page.png and the README's alert example, regenerated from the running code (Debian's
+# chromium through Playwright, as make e2e); tests/test_docs_assets.py (make test) fails while they
+# show another model or other counts than the code answers.
+docs-assets: setup
+	test -x /usr/bin/chromium || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	$(PY) scripts/docs_assets.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

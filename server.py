@@ -9,9 +9,11 @@ app's lifespan, so importing this module loads nothing. Tests build their own ap
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from log_classifier.api.app import create_app
+from log_classifier.errors import ConfigurationError
 
 __all__ = ["create_app"]  # and `app`, created on first access
 
@@ -19,7 +21,12 @@ __all__ = ["create_app"]  # and `app`, created on first access
 def __getattr__(name: str) -> Any:
     # PEP 562: `server.app` is created when uvicorn (or anyone) first asks for it, not at import.
     if name == "app":
-        application = create_app()
+        try:
+            application = create_app()
+        except ConfigurationError as exc:
+            # An invalid setting: one line naming it, not uvicorn's traceback through its importer.
+            sys.stderr.write(f"error: {exc}\n")
+            raise SystemExit(2) from None
         globals()["app"] = application
         return application
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -95,6 +95,8 @@ def _classify_file(
     with source.open("rb") as stream:
         # The input is checked before the model is loaded: a bad file fails in a second, not after start-up.
         layout = reader.check_layout(stream, keep_rows=settings.csv_chunk_rows)
+        if not output.parent.is_dir():  # said before the model loads, and not as the .part file's error
+            raise ClassifierError(f"{output.parent}: the output folder does not exist (create it, or choose another --output)")
         owned = classifier is None  # one handed in (tests) belongs to the caller
         if classifier is None:
             from log_classifier.cascade import load_classifier

@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from log_classifier.errors import ConfigurationError
 from log_classifier.taxonomy import CATEGORIES, CRITICAL_ERROR, SECURITY_ALERT, UNCLASSIFIED
 from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS
 
@@ -178,5 +179,28 @@ class Settings(BaseSettings):
 
 
 def get_settings(**overrides: object) -> Settings:
-    """Read the settings from the environment and `.env`; keyword arguments win."""
-    return Settings(**overrides)  # type: ignore[arg-type]  # keyword values are validated by pydantic at run time
+    """Read the settings from the environment and `.env`; keyword arguments win.
+
+    An invalid value raises `ConfigurationError` with one line naming the variable, the value and
+    what is allowed (the CLI prints it and exits 2; the server refuses to start with it)."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]  # keyword values are validated by pydantic at run time
+    except ValidationError as exc:
+        raise ConfigurationError(describe_invalid_settings(exc)) from None
+
+
+def describe_invalid_settings(exc: ValidationError) -> str:
+    """One line for pydantic's errors: `invalid setting BERT_THRESHOLD='2': must be ...; ...`."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = error.get("loc") or ()
+        allowed = str(error["msg"]).removeprefix("Value error, ").replace("Input should be", "must be")
+        if not loc:  # a check across settings: its message names the variables
+            problems.append(allowed)
+            continue
+        name = str(loc[0]).upper()
+        field = Settings.model_fields.get(str(loc[0]))
+        secret = field is not None and field.repr is False  # keys and webhook URLs are never echoed
+        value = "(hidden)" if secret else repr(error.get("input"))
+        problems.append(f"{name}={value}: {allowed}")
+    return "invalid setting " + "; ".join(problems) + " (environment or .env; see .env.example)"

@@ -63,7 +63,7 @@ def real_templates_with_new_numbers(dev: list[tuple[str, str]], rows: int, rng: 
     return [(source, _DIGITS.sub(redraw, message)) for source, message in (rng.choice(dev) for _ in range(rows))]
 
 
-def datasets(workdir: Path, large_rows: int) -> dict[str, Path]:
+def datasets(workdir: Path, large_rows: int, dev_set: Path = DEV_SET) -> dict[str, Path]:
     from training.generate import generate
 
     rng = random.Random(1234)
@@ -81,10 +81,12 @@ def datasets(workdir: Path, large_rows: int) -> dict[str, Path]:
     rng.shuffle(every_rows)
     files["synthetic worst case, 2.4k"] = workdir / "every.csv"
     write_csv(files["synthetic worst case, 2.4k"], every_rows[:2400])
-    if not DEV_SET.is_file():
-        print(f"(no {DEV_SET}: the real-line sets are skipped)", file=sys.stderr)
+    if not dev_set.is_file():
+        print(f"NOTE: no dev set at {dev_set}: the real-line sets (32k and {large_rows // 1000}k rows) are skipped. "
+              "Point --dev-set (make bench DEV_SET=PATH) at a labelled CSV with source and log_message columns.",
+              file=sys.stderr)
         return files
-    with DEV_SET.open(encoding="utf-8") as handle:
+    with dev_set.open(encoding="utf-8") as handle:
         dev = [(row["source"], row["log_message"]) for row in csv.DictReader(handle)]
     files["real templates, new numbers, 32k"] = workdir / "real32k.csv"
     write_csv(files["real templates, new numbers, 32k"], real_templates_with_new_numbers(dev, 32_000, rng))
@@ -237,9 +239,12 @@ def main() -> int:
                         help="also measure this CSV (source, log_message); e.g. held-out shapes with MODEL_DIR "
                              "set to a model trained without them")
     parser.add_argument("--only-data", action="store_true", help="measure only the --data files")
+    parser.add_argument("--dev-set", type=Path, default=DEV_SET,
+                        help="real log lines (CSV with source, log_message) the real-line sets are built from; "
+                             f"without it they are skipped (default: {DEV_SET})")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    files = {} if args.only_data else datasets(workdir, args.large_rows)
+    files = {} if args.only_data else datasets(workdir, args.large_rows, args.dev_set)
     for item in args.data:
         name, _, path = item.partition("=")
         files[name] = Path(path)

@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = ROOT.parent / "shared" / "data" / "real_logs_dev.csv"
 
 
-def write_input(path: Path, rows: int, seed: int) -> str:
+def write_input(path: Path, rows: int, seed: int, dev_set: Path = DEV_SET) -> str:
     """`rows` lines with columns id, source, log_message; returns where they came from."""
-    if DEV_SET.is_file():
-        with DEV_SET.open(encoding="utf-8", newline="") as handle:
+    if dev_set.is_file():
+        with dev_set.open(encoding="utf-8", newline="") as handle:
             pool = [(row["source"], row["log_message"]) for row in csv.DictReader(handle)]
         origin = f"real dev lines ({len(pool)}) tiled"
     else:
@@ -46,7 +46,7 @@ def write_input(path: Path, rows: int, seed: int) -> str:
 
         frame = generate(seed=seed, rows_per_template=2)
         pool = list(zip(frame["source"], frame["log_message"]))
-        origin = f"generated lines ({len(pool)}) tiled"
+        origin = f"generated lines ({len(pool)}) tiled: no dev set at {dev_set} (--dev-set, make bench DEV_SET=PATH)"
     rng = random.Random(seed)
     tiled = [pool[i % len(pool)] for i in range(rows)]
     rng.shuffle(tiled)
@@ -126,6 +126,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--partitions", type=int, default=4, help="Spark tasks (the input is one unsplittable CSV)")
     parser.add_argument("--seed", type=int, default=1234)
+    parser.add_argument("--dev-set", type=Path, default=DEV_SET,
+                        help="real log lines (CSV with source, log_message) to tile; default: generated lines")
     parser.add_argument("--keep", type=Path, default=None, help="keep the input and outputs in this directory")
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-spark-"))
@@ -133,7 +135,7 @@ def main() -> int:
     env = {**os.environ, "GROQ_API_KEY": "", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     try:
         path = workdir / "input.csv"
-        origin = write_input(path, args.rows, args.seed)
+        origin = write_input(path, args.rows, args.seed, args.dev_set)
         for old in ("spark-out", "warm-out"):
             shutil.rmtree(workdir / old, ignore_errors=True)
         start_s, spark_s, spark_labels = run_spark(path, workdir, args.partitions)

@@ -73,8 +73,9 @@ def distil(output_dir: Path, model_dir: str = "") -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output-dir", type=Path, required=True)
+    parser = argparse.ArgumentParser(prog="python -m training.distill_static", description=__doc__.splitlines()[0])
+    parser.add_argument("--output-dir", type=Path, required=True,
+                        help="directory to write the static vectors to (models/static for the service)")
     parser.add_argument("--embedding-model", default="", help="local model directory (default: the packaged MiniLM)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")

@@ -70,9 +70,10 @@ def export(output_dir: Path, model_dir: str = "") -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output-dir", type=Path, default=Path("models/onnx"))
-    parser.add_argument("--embedding-model", default="")
+    parser = argparse.ArgumentParser(prog="python -m training.export_onnx", description=__doc__.splitlines()[0])
+    parser.add_argument("--output-dir", type=Path, default=Path("models/onnx"),
+                        help="directory to write model-int8.onnx and tokenizer.json to (default models/onnx)")
+    parser.add_argument("--embedding-model", default="", help="local model directory (default: the packaged MiniLM)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     export(args.output_dir, args.embedding_model)

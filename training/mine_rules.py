@@ -224,8 +224,13 @@ def mine(
         rows = sum(label_rows.values())
         label, top = label_rows.most_common(1)[0]
         purity = top / rows
-        if rows < min_cluster_size or purity < min_purity:
-            log.info("cluster %d: %d rows, %s purity %.3f: not proposed", cluster_id, rows, label, purity)
+        if rows < min_cluster_size:
+            log.info("cluster %d: %d rows, %s purity %.3f: not proposed: fewer rows than --min-cluster-size %d",
+                     cluster_id, rows, label, purity, min_cluster_size)
+            continue
+        if purity < min_purity:
+            log.info("cluster %d: %d rows, %s purity %.3f: not proposed: purity below --min-purity %.3f",
+                     cluster_id, rows, label, purity, min_purity)
             continue
         pattern = build_pattern(members)
         if pattern is None:

@@ -340,16 +340,19 @@ def _versions() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="labelled CSV: source, log_message, target_label")
     parser.add_argument("--output-dir", type=Path, required=True, help="model directory to write")
-    parser.add_argument("--target-precision", type=float, default=DEFAULT_TARGET_PRECISION)
+    parser.add_argument("--target-precision", type=float, default=DEFAULT_TARGET_PRECISION,
+                        help="precision each label's confidence threshold is calibrated towards on held-out shapes, "
+                             f"kept within [{DEFAULT_THRESHOLD_FLOOR}, {DEFAULT_THRESHOLD_CAP}] (default {DEFAULT_TARGET_PRECISION})")
     parser.add_argument("--min-examples", type=int, default=DEFAULT_MIN_EXAMPLES,
                         help="categories with fewer rows are left to the LLM")
     parser.add_argument("--embedding-model", default="", help="local model directory (default: the packaged MiniLM)")
     parser.add_argument("--embedding-backend", choices=("onnx", "torch"), default="onnx",
                         help="embed with the int8 ONNX export (default, as the service) or sentence-transformers")
-    parser.add_argument("--onnx-dir", type=Path, default=DEFAULT_ONNX_DIR)
+    parser.add_argument("--onnx-dir", type=Path, default=DEFAULT_ONNX_DIR,
+                        help="the int8 ONNX encoder for --embedding-backend onnx (make onnx writes it)")
     parser.add_argument("--embedding-cache", type=Path,
                         help="optional .npz reusing embeddings across runs (for iterating on the data)")
     parser.add_argument("--static-dir", type=Path, default=DEFAULT_STATIC_DIR,

@@ -11,6 +11,7 @@ error mapping and routers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,18 +20,21 @@ import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from log_classifier.alerts import AlertCounters, NullAlerter, make_alerter
 from log_classifier.api.docs import install_docs
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
-from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, RequestIdMiddleware
+from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, JsonBodyMiddleware, RequestIdMiddleware
 from log_classifier.api.routes import classify, ingest, service
 from log_classifier.api.web import install_web
-from log_classifier.cascade import load_classifier
+from log_classifier.cascade import LoadedClassifier, load_classifier
 from log_classifier.config import Settings, get_settings
+from log_classifier.errors import ConfigurationError
 from log_classifier.logging_setup import configure_logging
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = (
     "Sorts log lines into nine categories with a cascade: regex rules, sentence embeddings + "
@@ -62,6 +66,21 @@ class ServiceApp(FastAPI):
             app = cls(app, *args, **kwargs)
         return app
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await super().__call__(scope, receive, send)
+            return
+
+        async def send_one_line(message: Message) -> None:
+            # Starlette reports a failed start-up with the whole traceback, which uvicorn prints; a
+            # configuration problem (bad MODEL_DIR, a mismatched model) is one line saying what to fix.
+            problem = getattr(self.state, "startup_error", None)
+            if message["type"] == "lifespan.startup.failed" and problem is not None:
+                message = {**message, "message": f"error: {problem}"}
+            await send(message)
+
+        await super().__call__(scope, receive, send_one_line)
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app from settings; the models are loaded in the lifespan, once."""
@@ -70,7 +89,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.classifier = await anyio.to_thread.run_sync(load_classifier, settings)
+        try:
+            app.state.classifier = await anyio.to_thread.run_sync(load_classifier, settings)
+        except ConfigurationError as exc:
+            app.state.startup_error = exc
+            raise
+        log.info("%s", startup_summary(app.state.classifier, settings))
         metrics = app.state.metrics
         app.state.alerter = make_alerter(
             settings,
@@ -107,7 +131,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
                                           by_path={JSON_PATH: json_limit(settings)}))
+    app.edge_middleware.append(Middleware(JsonBodyMiddleware, path=JSON_PATH))
     return app
+
+
+def startup_summary(classifier: LoadedClassifier, settings: Settings) -> str:
+    """The one start-up line: which stages are on (and why the LLM is off), and what needs a key."""
+    health = classifier.health()
+    fast = health["model"]["fast_path"]
+    llm = health["llm"]
+    llm_part = (f"LLM on ({llm['provider']}, {llm['model']})" if llm["enabled"]
+                else f"LLM off ({llm['reason']}: its rows come back Unclassified)")
+    keys = "X-API-Key required on /classify and /ingest" if settings.api_keys else "no API key required (API_KEYS empty)"
+    return (f"stages: regex on; embeddings on (model {classifier.model_version}, {settings.embedding_backend} encoder, "
+            f"fast path {'on' if fast['enabled'] else 'off'}); {llm_part}; {keys}")
 
 
 def upload_limit(settings: Settings) -> BodyLimit:

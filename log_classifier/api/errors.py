@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from log_classifier.errors import AuthenticationError, InputError, PayloadTooLarge, UnsupportedEncoding
 
 API_KEY_HEADER = "X-API-Key"
+JSON_SHAPE = '{"logs": [{"source": "...", "log_message": "..."}]}'
 
 # Documented in the OpenAPI schema of the routes that can answer them.
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -55,7 +56,28 @@ def install_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = []
         for error in exc.errors():
+            if error.get("type") == "json_invalid":
+                return error_response(400, malformed_json(exc.body, error))
             where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
             problems.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
-        hint = " (upload the CSV as the multipart form field 'file')" if request.url.path == "/classify/" else ""
+        hint = ""
+        if request.url.path == "/classify/":
+            hint = " (upload the CSV as the multipart form field 'file')"
+        elif request.url.path == "/classify/json" and any(not error.get("loc", ())[1:] for error in exc.errors()):
+            hint = f" (expected {JSON_SHAPE})"  # the body as a whole is wrong (not an object, missing): show it
         return error_response(400, "; ".join(problems) + hint)
+
+
+def malformed_json(document: object, error: dict[str, object]) -> str:
+    """Where a body stops being JSON, as line and column, and what was expected there."""
+    loc = error.get("loc") or ()
+    position = loc[-1] if isinstance(loc, tuple) and loc and isinstance(loc[-1], int) else None
+    ctx = error.get("ctx")
+    expected = str(ctx.get("error", "invalid JSON")) if isinstance(ctx, dict) else "invalid JSON"
+    where = ""
+    if isinstance(document, str) and position is not None:
+        line = document.count("\n", 0, position) + 1
+        column = position - (document.rfind("\n", 0, position) + 1) + 1
+        where = f" at line {line}, column {column}"
+    return (f"the body is not valid JSON: {expected}{where}. Send {JSON_SHAPE} "
+            "(Content-Type: application/json); to upload a CSV file use POST /classify/")

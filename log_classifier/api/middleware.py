@@ -48,6 +48,25 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
+class JsonBodyMiddleware:
+    """Pure ASGI: the body of a POST to `path` is read as JSON whatever its Content-Type claims.
+
+    curl -d sends application/x-www-form-urlencoded by default, and FastAPI would then not parse the
+    JSON at all ("Input should be a valid dictionary"). A body that is not JSON still gets a 400 that
+    says where the JSON breaks and what to send (api/errors.py)."""
+
+    def __init__(self, app: ASGIApp, *, path: str) -> None:
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == self.path:
+            headers = [(name, value) for name, value in scope["headers"] if name != b"content-type"]
+            # In place: the outer middleware reads what routing writes into this same scope (the route).
+            scope["headers"] = [*headers, (b"content-type", b"application/json")]
+        await self.app(scope, receive, send)
+
+
 @dataclass(frozen=True)
 class BodyLimit:
     """At most `max_bytes` of request body; `detail` is the 413's message."""

@@ -63,11 +63,13 @@ def classify_csv(
         "Send `{\"logs\": [{\"source\": ..., \"log_message\": ...}, ...]}`; get one result per line, "
         "in the same order. At most MAX_JSON_LOGS lines per request; "
         "more is a 413 — split the list or upload a CSV to `POST /classify/`. "
-        "An empty list is valid and returns an empty `results` list."
+        "An empty list is valid and returns an empty `results` list. "
+        "The body is read as JSON whatever its Content-Type says (`curl -d` sends a form type)."
     ),
     response_model=ClassifyJsonResponse,
     responses={
-        400: {"description": "The body is not the documented JSON; `detail` says which field is wrong."},
+        400: {"description": "The body is not the documented JSON; `detail` says which field is wrong, or where "
+              "the JSON breaks (line, column) and what was expected there."},
         401: ERROR_RESPONSES[401],
         413: {"description": "More than MAX_JSON_LOGS lines, or a body larger than MAX_JSON_BYTES."},
     },
