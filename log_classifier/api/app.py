@@ -4,6 +4,7 @@ error mapping and routers.
     POST /classify/       CSV in, CSV out                      routes/classify.py
     POST /classify/json   JSON lines in, one result per line   routes/classify.py
     POST /ingest          log shippers' JSON / NDJSON feeds    routes/ingest.py
+    POST /v1/logs         OpenTelemetry (OTLP/HTTP) logs       routes/otlp.py
     GET  /health, /metrics                                     routes/service.py
     GET  /                the upload page                      web.py
     GET  /docs            Swagger UI (FastAPI)
@@ -25,7 +26,7 @@ from log_classifier.alerts import AlertCounters, NullAlerter, make_alerter
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
 from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, RequestIdMiddleware
-from log_classifier.api.routes import classify, ingest, service
+from log_classifier.api.routes import classify, ingest, otlp, service
 from log_classifier.api.web import install_web
 from log_classifier.cascade import load_classifier
 from log_classifier.config import Settings, get_settings
@@ -36,7 +37,8 @@ DESCRIPTION = (
     "logistic regression, then an LLM (Groq) for what the first two cannot place. "
     "Upload a CSV with `source` and `log_message` columns to `POST /classify/` (other columns come "
     "back unchanged), or send up to MAX_JSON_LOGS lines as JSON to `POST /classify/json`. "
-    "Log shippers (Fluent Bit, Vector) post JSON arrays or NDJSON to `POST /ingest`. "
+    "Log shippers (Fluent Bit, Vector) post JSON arrays or NDJSON to `POST /ingest`; OpenTelemetry "
+    "exporters send OTLP/HTTP logs to `POST /v1/logs`. "
     "A web page for uploading a CSV is at `/`; Prometheus metrics at `/metrics`. "
     "Every response carries an `X-Request-ID` header (yours, if you sent a sane one) that also "
     "appears in the server's log lines."
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(service.router)
     app.include_router(classify.router)
     app.include_router(ingest.router)
+    app.include_router(otlp.router)
     install_web(app)
 
     # Outermost first. The request id is set before anything logs; the size limit's 413 is inside
@@ -103,7 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        allow_headers=["*"])
         )
     app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
-                                          by_path={JSON_PATH: json_limit(settings)}))
+                                          by_path={JSON_PATH: json_limit(settings),
+                                                   otlp.PATH: otlp_limit(settings)}))
     return app
 
 
@@ -121,4 +125,12 @@ def json_limit(settings: Settings) -> BodyLimit:
         settings.json_limit_bytes,
         f"the JSON body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): "
         "split the list, or upload a CSV to POST /classify/",
+    )
+
+
+def otlp_limit(settings: Settings) -> BodyLimit:
+    """MAX_JSON_BYTES for `POST /v1/logs` too (protobuf or JSON): an OTLP batch is a JSON request's size."""
+    return BodyLimit(
+        settings.json_limit_bytes,
+        f"the OTLP body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): send smaller batches",
     )
