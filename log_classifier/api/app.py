@@ -8,12 +8,14 @@ error mapping and routers.
     GET  /health, /metrics                                     routes/service.py
     GET  /                the upload page                      web.py
     GET  /docs            Swagger UI (FastAPI)
+    syslog (UDP, TCP)     when SYSLOG_*_PORT is set            receivers/syslog_server.py
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import anyio
@@ -26,11 +28,13 @@ from log_classifier.alerts import AlertCounters, NullAlerter, make_alerter
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
 from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, RequestIdMiddleware
+from log_classifier.api.recording import classify_and_record
 from log_classifier.api.routes import classify, ingest, otlp, service
 from log_classifier.api.web import install_web
 from log_classifier.cascade import load_classifier
 from log_classifier.config import Settings, get_settings
 from log_classifier.logging_setup import configure_logging
+from log_classifier.receivers.syslog_server import SyslogReceiver
 
 DESCRIPTION = (
     "Sorts log lines into nine categories with a cascade: regex rules, sentence embeddings + "
@@ -79,9 +83,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             counters=AlertCounters(sent=metrics.alert_webhooks_sent.inc, failed=metrics.alert_webhook_failures.inc),
         )
         app.state.alerter.start()
+        app.state.syslog = SyslogReceiver(settings, partial(
+            classify_and_record, app.state.classifier, metrics, app.state.alerter))
         try:
+            await app.state.syslog.start()  # listens only where SYSLOG_TCP_PORT / SYSLOG_UDP_PORT are set
             yield
         finally:
+            await app.state.syslog.close()
             app.state.alerter.close()
             app.state.classifier.close()
 
