@@ -126,3 +126,30 @@ def test_shutdown_classifies_what_was_received_and_ends_connections() -> None:
                if family.name == "log_classifier_rows_classified" for sample in family.samples
                if sample.name.endswith("_total"))
     assert rows == 1
+
+
+def test_syslog_and_otlp_lines_raise_alerts_like_ingest() -> None:
+    from otlp_payloads import record, request, resource, resource_logs, text
+    from webhook_receiver import webhook_receiver
+
+    panic = "Kernel panic - not syncing: Fatal exception in interrupt"
+    ssh = "Failed password for invalid user oracle from 203.0.113.9 port 40522 ssh2"
+    with webhook_receiver() as receiver:
+        settings = make_settings(syslog_tcp_port=0, syslog_batch_ms=50, alert_webhook_url=receiver.url,
+                                 alert_cooldown_s=0.5)
+        app = create_app(settings)
+        with TestClient(app) as test_client:
+            with socket.create_connection(("127.0.0.1", app.state.syslog.tcp_port)) as sock:
+                sock.sendall(f"<8>Dec  7 03:00:00 node-7 kernel: {panic}\n".encode())
+            alert = receiver.next_post(timeout=TIMEOUT_S)
+            assert alert["counts"] == {"Critical Error": 1}
+            assert [(s["source"], s["message"]) for s in alert["samples"]] == [("kernel", f"<8>{panic}")]
+
+            otlp = request(resource_logs(resource(service_name="bastion"), "auth", record(text(ssh))))
+            response = test_client.post("/v1/logs", content=otlp.SerializeToString(),
+                                        headers={"Content-Type": "application/x-protobuf"})
+            assert response.status_code == 200
+            alert = receiver.next_post(timeout=TIMEOUT_S)
+            assert alert["counts"] == {"Security Alert": 1}
+            assert [(s["source"], s["message"]) for s in alert["samples"]] == [
+                ("bastion", ssh.replace("203.0.113.9", "<IP>"))]
