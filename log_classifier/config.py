@@ -120,6 +120,9 @@ class Settings(BaseSettings):
         65536, ge=1024, le=16 * 1024 * 1024,
         description="Largest syslog message; a longer one is cut, a TCP line this long without a newline ends the connection",
     )
+    syslog_max_connections: int = Field(
+        1000, ge=1, le=100_000, description="Open syslog TCP connections at most; more are closed at once"
+    )
     syslog_batch_lines: int = Field(500, ge=1, le=10_000, description="Syslog lines classified together at most")
     syslog_batch_ms: int = Field(200, ge=1, le=10_000, description="How long a syslog batch waits for more lines")
 

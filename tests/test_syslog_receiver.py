@@ -20,12 +20,14 @@ from log_classifier.receivers.syslog import parse_message
 pytestmark = pytest.mark.slow  # the app loads the embedding model
 
 MAX_FRAME = 4096
+MAX_CONNECTIONS = 301
 TIMEOUT_S = 20.0
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    settings = make_settings(syslog_tcp_port=0, syslog_udp_port=0, syslog_max_frame_bytes=MAX_FRAME, syslog_batch_ms=50)
+    settings = make_settings(syslog_tcp_port=0, syslog_udp_port=0, syslog_max_frame_bytes=MAX_FRAME, syslog_batch_ms=50,
+                             syslog_max_connections=MAX_CONNECTIONS)
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
@@ -95,14 +97,17 @@ def test_a_client_sending_without_newlines_is_cut_off_and_others_go_on(client: T
 
 def test_many_idle_connections_do_not_stop_the_receiver(client: TestClient) -> None:
     tcp_port, _ = ports(client)
-    idle = [socket.create_connection(("127.0.0.1", tcp_port)) for _ in range(300)]
+    idle = [socket.create_connection(("127.0.0.1", tcp_port)) for _ in range(MAX_CONNECTIONS - 1)]
     try:
         idle[0].sendall(b"<14>1 - - half a line without its end")  # one of them even holds a partial line
         before = rows_classified(client)
         frames = frames_of(MIXED_LINES[:3])
         with socket.create_connection(("127.0.0.1", tcp_port)) as active:
             active.sendall(b"".join(frame + b"\n" for frame in frames))
-        assert wait_for(client, before, len(frames)) == expected(client, frames)
+            assert wait_for(client, before, len(frames)) == expected(client, frames)
+            with socket.create_connection(("127.0.0.1", tcp_port)) as over_the_limit:
+                over_the_limit.settimeout(TIMEOUT_S)
+                assert over_the_limit.recv(1) == b""  # SYSLOG_MAX_CONNECTIONS: closed at once
     finally:
         for sock in idle:
             sock.close()

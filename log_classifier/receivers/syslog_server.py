@@ -5,8 +5,9 @@ Frames are queued as bytes; one worker task takes them in batches (SYSLOG_BATCH_
 arrived within SYSLOG_BATCH_MS) and parses and classifies each batch in the thread pool, off the event
 loop, through the same `record` step as `POST /ingest`. A TCP client waits when the queue is full
 (TCP back-pressure); a UDP datagram that finds it full is dropped and logged. A connection costs a
-coroutine and its unfinished frame (at most SYSLOG_MAX_FRAME_BYTES); a client that sends more than
-that without a newline gets its line cut and the connection closed. Nothing one client sends stops
+coroutine and its unfinished frame (at most SYSLOG_MAX_FRAME_BYTES), and at most
+SYSLOG_MAX_CONNECTIONS are open; a client that sends more than SYSLOG_MAX_FRAME_BYTES without a
+newline gets its line cut and the connection closed. Nothing one client sends stops
 the receiver for the others. On shutdown the listeners close, open connections are ended, and
 what was already received is classified before the lifespan goes on.
 """
@@ -89,9 +90,14 @@ class SyslogReceiver:
     async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
+        peer = writer.get_extra_info("peername")
+        if len(self._connections) >= self._settings.syslog_max_connections:
+            log.warning("syslog: %d connections open (SYSLOG_MAX_CONNECTIONS); closing the one from %s",
+                        len(self._connections), peer)
+            writer.close()
+            return
         self._connections.add(task)
         framer = StreamFramer(self._max_frame)
-        peer = writer.get_extra_info("peername")
         try:
             while data := await reader.read(READ_BYTES):
                 try:
