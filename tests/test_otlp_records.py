@@ -65,3 +65,13 @@ def test_bodies_that_are_not_strings_come_as_their_string_form() -> None:
 def test_malformed_bodies_say_what_is_wrong(body: bytes, encoding: str, detail: str) -> None:
     with pytest.raises(InputError, match=detail):
         decode_request(body, encoding)  # type: ignore[arg-type]
+
+
+def test_invalid_text_is_refused_not_passed_on() -> None:
+    # Protobuf strings must be UTF-8 and JSON strings must not hold lone surrogates: a 400, never a crash later.
+    raw = request(resource_logs(resource(service_name="svc"), "s", record(text("MARKER")))).SerializeToString()
+    with pytest.raises(InputError, match="bad UTF-8"):
+        decode_request(raw.replace(b"MARKER", b"MA\xff\xfeER"), "protobuf")
+    lone = b'{"resourceLogs": [{"scopeLogs": [{"logRecords": [{"body": {"stringValue": "a \\udc00 b"}}]}]}]}'
+    with pytest.raises(InputError, match="[Ss]urrogate"):
+        decode_request(lone, "json")
