@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from log_classifier.receivers.syslog import FrameTooLong, StreamFramer, parse_message
+from log_classifier.receivers.syslog import StreamFramer, parse_message
 from log_classifier.text.pattern_key import pattern_key
 from log_classifier.text.severity import read_severity
 
@@ -138,12 +138,22 @@ def test_an_oversized_octet_counted_frame_is_cut_and_the_rest_skipped() -> None:
 
 def test_a_gigabyte_without_a_newline_is_cut_off_holding_one_frame() -> None:
     framer = StreamFramer(4096)
+    frames = framer.feed(b"<13>complete line\n<13>")
     chunk = b"a" * 1000
-    with pytest.raises(FrameTooLong) as raised:
-        for _ in range(1_000_000):  # a gigabyte, if the framer let it
-            framer.feed(chunk)
-    assert raised.value.head == b"a" * 4096
+    fed = 0
+    while not framer.cut_off and fed < 1_000_000:  # a gigabyte, if the framer let it
+        frames += framer.feed(chunk)
+        fed += 1
+    assert framer.cut_off and fed == 5
+    assert frames == [b"<13>complete line", (b"<13>" + b"a" * 5000)[:4096]]
     assert len(framer._buffer) == 0  # noqa: SLF001  (nothing kept once cut off)
+    assert framer.feed(b"more\n") == [] and framer.finish() == []
+
+
+def test_frames_before_a_cut_off_line_in_the_same_read_are_kept() -> None:
+    framer = StreamFramer(1024)
+    assert framer.feed(b"<13>first\n" + b"B" * 5000) == [b"<13>first", b"B" * 1024]
+    assert framer.cut_off
 
 
 def test_a_long_line_that_ends_within_one_read_is_cut() -> None:

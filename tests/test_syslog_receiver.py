@@ -46,6 +46,14 @@ def wait_for(client: TestClient, before: Counter[tuple[str, str]], rows: int) ->
         time.sleep(0.05)
 
 
+def metric(client: TestClient, name: str, **labels: str) -> float:
+    for family in text_string_to_metric_families(client.get("/metrics").text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return float(sample.value)
+    raise AssertionError(f"{name}{labels} not in /metrics")
+
+
 def expected(client: TestClient, frames: list[bytes]) -> Counter[tuple[str, str]]:
     parsed = [parse_message(frame, max_chars=2000) for frame in frames]
     return Counter(labels_from_classify_json(client, [p.source for p in parsed], [p.text or "" for p in parsed]))
@@ -70,15 +78,19 @@ def test_udp_datagrams_are_classified_and_counted(client: TestClient) -> None:
     _, udp_port = ports(client)
     frames = frames_of(MIXED_LINES)
     before = rows_classified(client)
+    received = metric(client, "log_classifier_syslog_messages_total", transport="udp")
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         for frame in frames:
             sock.sendto(frame, ("127.0.0.1", udp_port))
     assert wait_for(client, before, len(frames)) == expected(client, frames)
+    assert metric(client, "log_classifier_syslog_messages_total", transport="udp") == received + len(frames)
+    assert metric(client, "log_classifier_syslog_dropped_total") == 0
 
 
 def test_a_client_sending_without_newlines_is_cut_off_and_others_go_on(client: TestClient) -> None:
     tcp_port, _ = ports(client)
     before = rows_classified(client)
+    cut_off = metric(client, "log_classifier_syslog_cut_off_total")
     sent = 0
     with socket.create_connection(("127.0.0.1", tcp_port)) as flood:
         flood.settimeout(TIMEOUT_S)
@@ -93,6 +105,7 @@ def test_a_client_sending_without_newlines_is_cut_off_and_others_go_on(client: T
     counted = wait_for(client, before, 2)
     assert sum(counted.values()) == 2  # the cut line's head, and the other client's line
     assert counted - expected(client, [frame]) == expected(client, [b"<13>" + b"A" * (MAX_FRAME - 4)])
+    assert metric(client, "log_classifier_syslog_cut_off_total") == cut_off + 1
 
 
 def test_many_idle_connections_do_not_stop_the_receiver(client: TestClient) -> None:
@@ -105,9 +118,11 @@ def test_many_idle_connections_do_not_stop_the_receiver(client: TestClient) -> N
         with socket.create_connection(("127.0.0.1", tcp_port)) as active:
             active.sendall(b"".join(frame + b"\n" for frame in frames))
             assert wait_for(client, before, len(frames)) == expected(client, frames)
+            assert metric(client, "log_classifier_syslog_connections") == MAX_CONNECTIONS
             with socket.create_connection(("127.0.0.1", tcp_port)) as over_the_limit:
                 over_the_limit.settimeout(TIMEOUT_S)
                 assert over_the_limit.recv(1) == b""  # SYSLOG_MAX_CONNECTIONS: closed at once
+            assert metric(client, "log_classifier_syslog_refused_connections_total") == 1
     finally:
         for sock in idle:
             sock.close()
@@ -158,3 +173,9 @@ def test_syslog_and_otlp_lines_raise_alerts_like_ingest() -> None:
             assert alert["counts"] == {"Security Alert": 1}
             assert [(s["source"], s["message"]) for s in alert["samples"]] == [
                 ("bastion", ssh.replace("203.0.113.9", "<IP>"))]
+
+
+def test_the_receiver_is_off_unless_a_port_is_set(app_client: TestClient) -> None:
+    receiver = app_client.app.state.syslog  # type: ignore[attr-defined]
+    assert (receiver.tcp_port, receiver.udp_port, receiver.listening) == (None, None, False)
+    assert "log_classifier_syslog" not in app_client.get("/metrics").text

@@ -34,7 +34,7 @@ from log_classifier.api.web import install_web
 from log_classifier.cascade import load_classifier
 from log_classifier.config import Settings, get_settings
 from log_classifier.logging_setup import configure_logging
-from log_classifier.receivers.syslog_server import SyslogReceiver
+from log_classifier.receivers.syslog_server import SyslogCollector, SyslogReceiver
 
 DESCRIPTION = (
     "Sorts log lines into nine categories with a cascade: regex rules, sentence embeddings + "
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.alerter = NullAlerter()  # replaced in the lifespan
     install_error_handlers(app)
     metrics = install_metrics(app)
+    metrics.registry.register(SyslogCollector(lambda: getattr(app.state, "syslog", None)))
     app.include_router(service.router)
     app.include_router(classify.router)
     app.include_router(ingest.router)

@@ -147,14 +147,6 @@ def _bsd_time(stamp: re.Match[str], now: datetime) -> datetime | None:
     return time
 
 
-class FrameTooLong(Exception):  # noqa: N818  (a signal to the connection, not an error of the project)
-    """A newline-framed line passed `max_frame` bytes without a newline; `head` is its first `max_frame` bytes."""
-
-    def __init__(self, head: bytes) -> None:
-        super().__init__(f"a line of more than {len(head)} bytes without a newline")
-        self.head = head
-
-
 _OCTET_COUNT = re.compile(rb"([1-9]\d{0,8}) ")
 _MAX_COUNT_DIGITS = 9
 
@@ -165,8 +157,9 @@ class StreamFramer:
     * octet-counting, `MSG-LEN SP SYSLOG-MSG`, recognised by digits, a space and `<`; a frame longer
       than `max_frame` keeps its first `max_frame` bytes and the rest is skipped as it arrives;
     * newline framing (LF or CRLF): a line longer than `max_frame` is cut, and a line that passes
-      `max_frame` bytes before its newline arrives raises FrameTooLong (the caller closes the
-      connection: nothing bounds such a client otherwise).
+      `max_frame` bytes before its newline arrives ends the stream: its first `max_frame` bytes are
+      the last frame and `cut_off` is set (the caller closes the connection: nothing bounds such a
+      client otherwise).
     """
 
     def __init__(self, max_frame: int) -> None:
@@ -174,13 +167,17 @@ class StreamFramer:
         self._buffer = bytearray()
         self._scanned = 0  # bytes of the buffer known to hold no newline
         self._skip = 0  # bytes of an over-long octet-counted frame still to discard
+        self.cut_off = False
+        """A line passed `max_frame` bytes without a newline: the stream is over."""
 
     def feed(self, data: bytes) -> list[bytes]:
         """The frames `data` completes, in order."""
+        if self.cut_off:
+            return []
         self._buffer += data
         frames: list[bytes] = []
         buffer = self._buffer
-        while buffer:
+        while buffer and not self.cut_off:
             if self._skip:
                 dropped = min(self._skip, len(buffer))
                 del buffer[:dropped]
@@ -235,11 +232,12 @@ class StreamFramer:
         end = buffer.find(b"\n", self._scanned)
         if end < 0:
             if len(buffer) > self.max_frame:
-                head = bytes(buffer[: self.max_frame])
+                frames.append(bytes(buffer[: self.max_frame]))
                 buffer.clear()
                 self._scanned = 0
-                raise FrameTooLong(head)
-            self._scanned = len(buffer)
+                self.cut_off = True
+            else:
+                self._scanned = len(buffer)
             return False
         line = bytes(buffer[:end]).rstrip(b"\r")
         del buffer[: end + 1]

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import anyio.to_thread
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
 
+from log_classifier.api.metrics import NAMESPACE
 from log_classifier.config import Settings
-from log_classifier.receivers.syslog import FrameTooLong, StreamFramer, parse_message
+from log_classifier.receivers.syslog import StreamFramer, parse_message
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,22 @@ class SyslogReceiver:
         self._worker: asyncio.Task[None] | None = None
         self.tcp_port: int | None = None
         self.udp_port: int | None = None
+        self.received = {"tcp": 0, "udp": 0}
         self.dropped = 0
+        """UDP messages that found the queue full."""
+        self.cut_off = 0
+        """TCP connections closed for a line longer than SYSLOG_MAX_FRAME_BYTES."""
+        self.refused = 0
+        """TCP connections closed at once: SYSLOG_MAX_CONNECTIONS were open."""
+
+    @property
+    def listening(self) -> bool:
+        return self.tcp_port is not None or self.udp_port is not None
+
+    @property
+    def connections(self) -> int:
+        """TCP connections open now."""
+        return len(self._connections)
 
     async def start(self) -> None:
         """Listen on the configured ports; nothing at all when neither is set."""
@@ -92,6 +110,7 @@ class SyslogReceiver:
         assert task is not None
         peer = writer.get_extra_info("peername")
         if len(self._connections) >= self._settings.syslog_max_connections:
+            self.refused += 1
             log.warning("syslog: %d connections open (SYSLOG_MAX_CONNECTIONS); closing the one from %s",
                         len(self._connections), peer)
             writer.close()
@@ -100,15 +119,16 @@ class SyslogReceiver:
         framer = StreamFramer(self._max_frame)
         try:
             while data := await reader.read(READ_BYTES):
-                try:
-                    frames = framer.feed(data)
-                except FrameTooLong as exc:
-                    log.warning("syslog: %s from %s: cut, and the connection closed", exc, peer)
-                    await self._queue.put(exc.head)
-                    return
-                for frame in frames:
+                for frame in framer.feed(data):
+                    self.received["tcp"] += 1
                     await self._queue.put(frame)
+                if framer.cut_off:
+                    self.cut_off += 1
+                    log.warning("syslog: a line of more than %d bytes without a newline from %s: cut, and the "
+                                "connection closed", self._max_frame, peer)
+                    return
             for frame in framer.finish():
+                self.received["tcp"] += 1
                 await self._queue.put(frame)
         except (ConnectionError, OSError) as exc:
             log.info("syslog: connection from %s ended: %s", peer, exc)
@@ -120,6 +140,7 @@ class SyslogReceiver:
         frame = data[: self._max_frame]
         if not frame.strip():
             return
+        self.received["udp"] += 1
         try:
             self._queue.put_nowait(frame)
         except asyncio.QueueFull:
@@ -173,3 +194,28 @@ class _DatagramReceiver(asyncio.DatagramProtocol):
 
     def error_received(self, exc: Exception) -> None:
         log.info("syslog: UDP error: %s", exc)
+
+
+class SyslogCollector(Collector):
+    """The receiver's counters in /metrics, read at scrape time (nothing while it does not listen)."""
+
+    def __init__(self, receiver: Callable[[], SyslogReceiver | None]) -> None:
+        self._receiver = receiver
+
+    def collect(self) -> Iterable[CounterMetricFamily | GaugeMetricFamily]:
+        receiver = self._receiver()
+        if receiver is None or not receiver.listening:
+            return
+        received = CounterMetricFamily(f"{NAMESPACE}_syslog_messages", "Syslog messages received, by transport",
+                                       labels=["transport"])
+        for transport, count in receiver.received.items():
+            received.add_metric([transport], count)
+        yield received
+        yield CounterMetricFamily(f"{NAMESPACE}_syslog_dropped", "UDP syslog messages dropped: the queue was full",
+                                  value=receiver.dropped)
+        yield CounterMetricFamily(f"{NAMESPACE}_syslog_cut_off", "TCP syslog clients cut off for a line longer "
+                                  "than SYSLOG_MAX_FRAME_BYTES", value=receiver.cut_off)
+        yield CounterMetricFamily(f"{NAMESPACE}_syslog_refused_connections", "TCP syslog connections closed at "
+                                  "once because SYSLOG_MAX_CONNECTIONS were open", value=receiver.refused)
+        yield GaugeMetricFamily(f"{NAMESPACE}_syslog_connections", "Open TCP syslog connections",
+                                value=receiver.connections)
