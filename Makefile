@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TORCH_PIP_OPTIONS ?=
 REQUIREMENTS := requirements.txt requirements-train.txt requirements-spark.txt requirements-dev.txt
 
-.PHONY: java setup run test test-fast lint rules e2e postman train onnx static bench spark-package pyenv sample diagram docs-assets clean
+.PHONY: java setup run test test-fast lint rules syslog-daemons e2e postman train onnx static bench spark-package pyenv sample diagram docs-assets clean
 
 setup: java $(STAMP)
 
@@ -38,7 +38,7 @@ run: setup
 	$(VENV)/bin/uvicorn server:app --host $(HOST) --port $(PORT)
 
 # The whole suite, with lint, types and the alerting rules first (what CI runs).
-test: lint rules
+test: lint rules syslog-daemons
 	$(PY) -m pytest
 
 # The inner loop: everything but the tests marked slow (well under a minute).
@@ -54,6 +54,11 @@ rules:
 	command -v promtool >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus)
 	promtool check rules resources/prometheus/alerts.yml
 	promtool test rules resources/prometheus/alerts_test.yml
+
+# The real syslog-ng and rsyslog that tests/test_shippers.py runs (Debian's packages; rsyslog unpacked into
+# build/rsyslog where the two system loggers conflict). Their system services are never left running.
+syslog-daemons:
+	scripts/syslog_daemons.sh
 
 # The web page in a real headless Chromium (Debian's package; Playwright's own browser download is never used).
 e2e: setup

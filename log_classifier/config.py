@@ -111,6 +111,22 @@ class Settings(BaseSettings):
         description="Record fields tried in order for the source",
     )
 
+    # --- syslog receiver (off unless a port is set) ---
+    syslog_tcp_port: int | None = Field(
+        None, ge=0, le=65535, description="TCP port for syslog (RFC 6587: octet-counting or newline framing); empty = off"
+    )
+    syslog_udp_port: int | None = Field(None, ge=0, le=65535, description="UDP port for syslog; empty = off")
+    syslog_host: str = Field("127.0.0.1", description="Address the syslog ports listen on; 0.0.0.0 for the network")
+    syslog_max_frame_bytes: int = Field(
+        65536, ge=1024, le=16 * 1024 * 1024,
+        description="Largest syslog message; a longer one is cut, a TCP line this long without a newline ends the connection",
+    )
+    syslog_max_connections: int = Field(
+        1000, ge=1, le=100_000, description="Open syslog TCP connections at most; more are closed at once"
+    )
+    syslog_batch_lines: int = Field(500, ge=1, le=10_000, description="Syslog lines classified together at most")
+    syslog_batch_ms: int = Field(200, ge=1, le=10_000, description="How long a syslog batch waits for more lines")
+
     # --- alert webhooks ---
     alert_webhook_url: str = Field("", repr=False, description="Where alerts are POSTed; empty = alerts off")
     alert_categories: Annotated[list[str], NoDecode] = Field(
@@ -133,7 +149,7 @@ class Settings(BaseSettings):
         per_log = JSON_BYTES_PER_MESSAGE_CHAR * self.max_message_chars + JSON_BYTES_PER_LOG
         return min(self.max_json_logs * per_log, self.upload_limit_bytes)
 
-    @field_validator("bert_threshold", "max_json_bytes", mode="before")
+    @field_validator("bert_threshold", "max_json_bytes", "syslog_tcp_port", "syslog_udp_port", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

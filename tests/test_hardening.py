@@ -719,7 +719,7 @@ def test_sixteen_different_files_at_once_do_not_mix() -> None:
 # (Its pytest plugin's lazy loader breaks on pytest 9, so each operation runs its strategy here.)
 
 OPERATIONS = [("/health", "GET"), ("/metrics", "GET"), ("/classify/", "POST"), ("/classify/json", "POST"),
-              ("/ingest", "POST")]
+              ("/ingest", "POST"), ("/v1/logs", "POST")]
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,11 @@ error mapping and routers.
     POST /classify/       CSV in, CSV out                      routes/classify.py
     POST /classify/json   JSON lines in, one result per line   routes/classify.py
     POST /ingest          log shippers' JSON / NDJSON feeds    routes/ingest.py
+    POST /v1/logs         OpenTelemetry (OTLP/HTTP) logs       routes/otlp.py
     GET  /health, /metrics                                     routes/service.py
     GET  /                the upload page                      web.py
     GET  /docs            Swagger UI, served from this app     docs.py
+    syslog (UDP, TCP)     when SYSLOG_*_PORT is set            receivers/syslog_server.py
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import anyio
@@ -27,12 +30,14 @@ from log_classifier.api.docs import install_docs
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
 from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, JsonBodyMiddleware, RequestIdMiddleware
-from log_classifier.api.routes import classify, ingest, service
+from log_classifier.api.recording import classify_and_record
+from log_classifier.api.routes import classify, ingest, otlp, service
 from log_classifier.api.web import install_web
 from log_classifier.cascade import LoadedClassifier, load_classifier
 from log_classifier.config import Settings, get_settings
 from log_classifier.errors import ConfigurationError
 from log_classifier.logging_setup import configure_logging
+from log_classifier.receivers.syslog_server import SyslogCollector, SyslogReceiver
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +46,8 @@ DESCRIPTION = (
     "logistic regression, then an LLM (Groq) for what the first two cannot place. "
     "Upload a CSV with `source` and `log_message` columns to `POST /classify/` (other columns come "
     "back unchanged), or send up to MAX_JSON_LOGS lines as JSON to `POST /classify/json`. "
-    "Log shippers (Fluent Bit, Vector) post JSON arrays or NDJSON to `POST /ingest`. "
+    "Log shippers (Fluent Bit, Vector) post JSON arrays or NDJSON to `POST /ingest`; OpenTelemetry "
+    "exporters send OTLP/HTTP logs to `POST /v1/logs`. "
     "A web page for uploading a CSV is at `/`; Prometheus metrics at `/metrics`. "
     "Every response carries an `X-Request-ID` header (yours, if you sent a sane one) that also "
     "appears in the server's log lines."
@@ -102,9 +108,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             counters=AlertCounters(sent=metrics.alert_webhooks_sent.inc, failed=metrics.alert_webhook_failures.inc),
         )
         app.state.alerter.start()
+        app.state.syslog = SyslogReceiver(settings, partial(
+            classify_and_record, app.state.classifier, metrics, app.state.alerter))
         try:
+            await app.state.syslog.start()  # listens only where SYSLOG_TCP_PORT / SYSLOG_UDP_PORT are set
             yield
         finally:
+            await app.state.syslog.close()
             app.state.alerter.close()
             app.state.classifier.close()
 
@@ -114,9 +124,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.alerter = NullAlerter()  # replaced in the lifespan
     install_error_handlers(app)
     metrics = install_metrics(app)
+    metrics.registry.register(SyslogCollector(lambda: getattr(app.state, "syslog", None)))
     app.include_router(service.router)
     app.include_router(classify.router)
     app.include_router(ingest.router)
+    app.include_router(otlp.router)
     install_web(app)
     install_docs(app)
 
@@ -130,7 +142,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        allow_headers=["*"])
         )
     app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
-                                          by_path={JSON_PATH: json_limit(settings)}))
+                                          by_path={JSON_PATH: json_limit(settings),
+                                                   otlp.PATH: otlp_limit(settings)}))
     app.edge_middleware.append(Middleware(JsonBodyMiddleware, path=JSON_PATH))
     return app
 
@@ -161,4 +174,12 @@ def json_limit(settings: Settings) -> BodyLimit:
         settings.json_limit_bytes,
         f"the JSON body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): "
         "split the list, or upload a CSV to POST /classify/",
+    )
+
+
+def otlp_limit(settings: Settings) -> BodyLimit:
+    """MAX_JSON_BYTES for `POST /v1/logs` too (protobuf or JSON): an OTLP batch is a JSON request's size."""
+    return BodyLimit(
+        settings.json_limit_bytes,
+        f"the OTLP body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): send smaller batches",
     )

@@ -26,6 +26,7 @@ from log_classifier.alerts import Alerter
 from log_classifier.api.dependencies import AppAlerter, AppMetrics, AppSettings, Classifier, require_api_key
 from log_classifier.api.errors import ERROR_RESPONSES
 from log_classifier.api.metrics import Metrics
+from log_classifier.api.recording import classify_and_record
 from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
 from log_classifier.contract import Prediction
@@ -132,16 +133,10 @@ def _classify_feed(
     records = parse_records(body, max_records=settings.max_json_logs)
     messages = [field_text(record, settings.ingest_message_fields) for record in records]
     sources = [field_text(record, settings.ingest_source_fields) or "" for record in records]
-    present = [i for i, message in enumerate(messages) if message is not None]
-    decided = classifier.cascade.classify([sources[i] for i in present], [messages[i] or "" for i in present])
     tried = ", ".join(settings.ingest_message_fields)
     no_message = Prediction(UNCLASSIFIED, "none", 0.0, f"no message field ({tried})", outcome="empty")
-    predictions = [no_message] * len(records)
-    for i, prediction in zip(present, decided):
-        predictions[i] = prediction
-    metrics.observe_predictions(predictions)
-    alerter.observe(sources, [message or "" for message in messages], predictions)
-    log.info("ingested %d records (%d without a message)", len(records), len(records) - len(present))
+    predictions = classify_and_record(classifier, metrics, alerter, sources, messages, no_message=no_message)
+    log.info("ingested %d records (%d without a message)", len(records), messages.count(None))
     return [render_line(record, _added(prediction, explain)) for record, prediction in zip(records, predictions)]
 
 
