@@ -53,7 +53,7 @@ def test_env_example_names_every_endpoint_the_api_keys_protect() -> None:
     schema = create_app(make_settings()).openapi()
     guarded = sorted({path.rstrip("/").rsplit("/json", 1)[0] for path, operations in schema["paths"].items()
                       if any("security" in operation for operation in operations.values())})
-    assert guarded == ["/classify", "/ingest"]
+    assert {"/classify", "/ingest"} <= set(guarded)
     comment = re.search(r"((?:^#.*\n)+)API_KEYS=", (PROJECT_DIR / ".env.example").read_text(encoding="utf-8"),
                         flags=re.MULTILINE)
     assert comment is not None
