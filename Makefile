@@ -8,13 +8,17 @@ PORT ?= 8000
 TRAIN_DATA := build/training_logs.csv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: java setup run test test-fast lint rules e2e postman train onnx static bench spark-package sample diagram clean
+.PHONY: java postgres setup run test test-fast lint rules e2e postman train onnx static bench spark-package sample diagram clean
 
 setup: java $(STAMP)
 
 # Spark (log_classifier.spark and its tests) runs on a JVM: Debian's Java 17 when there is no java.
 java:
 	@command -v java >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless)
+
+# The pattern store's PostgreSQL tests start a throwaway cluster of Debian's server (initdb + pg_ctl).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql)
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +34,7 @@ run: setup
 	$(VENV)/bin/uvicorn server:app --host $(HOST) --port $(PORT)
 
 # The whole suite, with lint, types and the alerting rules first (what CI runs).
-test: lint rules
+test: lint rules postgres
 	$(PY) -m pytest
 
 # The inner loop: everything but the tests marked slow (well under a minute).
