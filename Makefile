@@ -90,7 +90,7 @@ spark-package:
 
 # resources/sample_logs_classified.csv: what the service answers for the sample (no LLM key)
 sample: setup
-	GROQ_API_KEY= $(PY) classifier.py resources/sample_logs.csv --output resources/sample_logs_classified.csv --explain --no-progress
+	GROQ_API_KEY= PATTERN_STORE=off $(PY) classifier.py resources/sample_logs.csv --output resources/sample_logs_classified.csv --explain --no-progress
 
 # assets/architecture.png from docs/architecture.dot (needs Debian's graphviz)
 diagram:

@@ -38,7 +38,7 @@ from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 ALLOWED_LABELS = set(CATEGORIES) | {UNCLASSIFIED}
 SSH_FAILED = "Failed password for invalid user admin from 198.51.100.7 port 50122 ssh2"
 KERNEL_PANIC = "Kernel panic - not syncing: Attempted to kill init!"
-EXPLAINED = ["target_label", "classified_by", "confidence", "reason"]
+EXPLAINED = ["target_label", "classified_by", "confidence", "reason", "pattern_id"]
 
 
 def post_csv(client: TestClient | httpx.Client, body: bytes, *, explain: bool = False, name: str = "logs.csv",
@@ -345,7 +345,7 @@ def test_formulas_are_neutralised_in_every_column_by_default(app_client: TestCli
 
     out_header, *out = parse(response.text)
     assert out_header == ["'=id", "source", "log_message", "before", "target_label", "after",
-                          "classified_by", "confidence", "reason"]
+                          "classified_by", "confidence", "reason", "pattern_id"]
     for record, row in zip(records[: len(FORMULAS)], out):
         value = record[0]
         assert [row[0], row[1], row[2], row[3], row[5]] == ["'" + value] * 5

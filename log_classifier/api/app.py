@@ -4,6 +4,7 @@ error mapping and routers.
     POST /classify/       CSV in, CSV out                      routes/classify.py
     POST /classify/json   JSON lines in, one result per line   routes/classify.py
     POST /ingest          log shippers' JSON / NDJSON feeds    routes/ingest.py
+    GET  /patterns, /patterns/{id}, /patterns/compare          routes/patterns.py
     GET  /health, /metrics                                     routes/service.py
     GET  /                the upload page                      web.py
     GET  /docs            Swagger UI (FastAPI)
@@ -11,7 +12,7 @@ error mapping and routers.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -21,15 +22,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
-from log_classifier.alerts import AlertCounters, NullAlerter, make_alerter
+from log_classifier.alerts import AlertCounters, Alerter, NullAlerter, make_alerter
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
 from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, RequestIdMiddleware
-from log_classifier.api.routes import classify, ingest, service
+from log_classifier.api.routes import classify, ingest, patterns, service
 from log_classifier.api.web import install_web
 from log_classifier.cascade import load_classifier
 from log_classifier.config import Settings, get_settings
 from log_classifier.logging_setup import configure_logging
+from log_classifier.patterns.recorder import NewPatternsFn, NullRecorder, Recorder, recorder_for
+from log_classifier.patterns.store import PatternCounts, iso
 
 DESCRIPTION = (
     "Sorts log lines into nine categories with a cascade: regex rules, sentence embeddings + "
@@ -37,7 +40,10 @@ DESCRIPTION = (
     "Upload a CSV with `source` and `log_message` columns to `POST /classify/` (other columns come "
     "back unchanged), or send up to MAX_JSON_LOGS lines as JSON to `POST /classify/json`. "
     "Log shippers (Fluent Bit, Vector) post JSON arrays or NDJSON to `POST /ingest`. "
-    "A web page for uploading a CSV is at `/`; Prometheus metrics at `/metrics`. "
+    "Every classified line is counted under its pattern (source, header severity, masked message) in the "
+    "pattern store: `GET /patterns` lists what was seen in a window, `GET /patterns/compare` what is new, gone "
+    "or changed. "
+    "A web page for uploading a CSV and browsing patterns is at `/`; Prometheus metrics at `/metrics`. "
     "Every response carries an `X-Request-ID` header (yours, if you sent a sane one) that also "
     "appears in the server's log lines."
 )
@@ -77,20 +83,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             counters=AlertCounters(sent=metrics.alert_webhooks_sent.inc, failed=metrics.alert_webhook_failures.inc),
         )
         app.state.alerter.start()
+        # An unreachable database does not stop the start: the writer keeps the counts and reconnects.
+        app.state.patterns = await anyio.to_thread.run_sync(open_patterns, settings, app.state.alerter)
         try:
             yield
         finally:
+            await anyio.to_thread.run_sync(app.state.patterns.close)  # writes what is pending
             app.state.alerter.close()
             app.state.classifier.close()
 
     app = ServiceApp(title="Log classification service", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.alerter = NullAlerter()  # replaced in the lifespan
+    app.state.patterns = NullRecorder()
     install_error_handlers(app)
     metrics = install_metrics(app)
     app.include_router(service.router)
     app.include_router(classify.router)
     app.include_router(ingest.router)
+    app.include_router(patterns.router)
     install_web(app)
 
     # Outermost first. The request id is set before anything logs; the size limit's 413 is inside
@@ -105,6 +116,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
                                           by_path={JSON_PATH: json_limit(settings)}))
     return app
+
+
+def open_patterns(settings: Settings, alerter: Alerter) -> Recorder:
+    """The pattern store's recorder for PATTERN_STORE, started; new patterns go to the alert webhook when
+    ALERT_NEW_PATTERNS is on and their label is in ALERT_CATEGORIES."""
+    on_new: NewPatternsFn | None = None
+    if settings.alert_new_patterns:
+        watched = frozenset(settings.alert_categories)
+
+        def on_new(created: Sequence[PatternCounts]) -> None:
+            for item in created:
+                if item.prediction.label in watched:
+                    alerter.new_pattern({
+                        "id": item.id, "source": item.key.source, "severity": item.key.severity,
+                        "pattern": item.key.masked, "label": item.prediction.label,
+                        "classified_by": item.prediction.stage, "confidence": round(item.prediction.confidence, 4),
+                        "reason": item.prediction.reason, "first_seen": iso(item.first_seen), "example": item.example,
+                    })
+
+    return recorder_for(settings, on_new)
 
 
 def upload_limit(settings: Settings) -> BodyLimit:

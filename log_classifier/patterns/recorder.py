@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from log_classifier.config import Settings
 from log_classifier.contract import Prediction
 from log_classifier.errors import StoreUnavailable
 from log_classifier.patterns.database import make_engines, migrate
@@ -65,6 +66,10 @@ class Recorder(Protocol):
     def health(self) -> dict[str, Any]: ...
 
     def stats(self) -> dict[str, Any]: ...
+
+    def require_store(self) -> PatternStore:
+        """The store to query; StoreUnavailable when PATTERN_STORE=off."""
+        ...
 
 
 class NullRecorder:
@@ -426,3 +431,11 @@ def open_recorder(
                                max_pending=max_pending, on_new=on_new)
     recorder.start()
     return recorder
+
+
+def recorder_for(settings: Settings, on_new: NewPatternsFn | None = None) -> PatternRecorder | NullRecorder:
+    """`open_recorder` with PATTERN_STORE, PATTERN_FLUSH_S, PATTERN_MAX_PENDING and the retention settings."""
+    return open_recorder(
+        settings.pattern_store, flush_s=settings.pattern_flush_s, max_pending=settings.pattern_max_pending,
+        retention=Retention(settings.pattern_minute_retention_h, settings.pattern_retention_days), on_new=on_new,
+    )

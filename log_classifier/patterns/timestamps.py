@@ -34,6 +34,11 @@ def _epoch(number: float) -> float:
     return number / 1000 if abs(number) >= EPOCH_MS_ABOVE else number
 
 
+def read_time(text: str) -> float | None:
+    """Epoch seconds of an ISO 8601 time or a string of epoch seconds/milliseconds; None if unreadable."""
+    return _from_text(text.strip())
+
+
 def _from_text(text: str) -> float | None:
     if not text:
         return None
