@@ -13,13 +13,17 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TORCH_PIP_OPTIONS ?=
 REQUIREMENTS := requirements.txt requirements-train.txt requirements-spark.txt requirements-dev.txt
 
-.PHONY: java setup run test test-fast lint rules syslog-daemons e2e postman train onnx static bench spark-package pyenv sample diagram docs-assets clean
+.PHONY: java postgres setup run test test-fast lint rules syslog-daemons e2e postman train onnx static bench spark-package pyenv sample diagram docs-assets clean
 
 setup: java $(STAMP)
 
 # Spark (log_classifier.spark and its tests) runs on a JVM: Debian's Java 17 when there is no java.
 java:
 	@command -v java >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless)
+
+# The pattern store's PostgreSQL tests start a throwaway cluster of Debian's server (initdb + pg_ctl).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql)
 
 # Development installs everything: the runtime (requirements.txt), training (-train), Spark (-spark),
 # tests, lint and types (-dev takes in the other three).
@@ -38,7 +42,7 @@ run: setup
 	$(VENV)/bin/uvicorn server:app --host $(HOST) --port $(PORT)
 
 # The whole suite, with lint, types and the alerting rules first (what CI runs).
-test: lint rules syslog-daemons
+test: lint rules syslog-daemons postgres
 	$(PY) -m pytest
 
 # The inner loop: everything but the tests marked slow (well under a minute).
@@ -113,7 +117,7 @@ pyenv:
 
 # resources/sample_logs_classified.csv: what the service answers for the sample (no LLM key)
 sample: setup
-	GROQ_API_KEY= $(PY) classifier.py resources/sample_logs.csv --output resources/sample_logs_classified.csv --explain --no-progress
+	GROQ_API_KEY= PATTERN_STORE=off $(PY) classifier.py resources/sample_logs.csv --output resources/sample_logs_classified.csv --explain --no-progress
 
 # assets/architecture.png from docs/architecture.dot (needs Debian's graphviz)
 diagram:

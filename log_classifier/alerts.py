@@ -13,6 +13,15 @@ The body is Slack-compatible (a ``text`` line) and carries the details for other
      "samples": [{"source": "...", "message": "...", "label": "...", "request_id": "..."}],
      "request_id": "...", "model_version": "...", "window_s": 12.0, "first_seen": "...", "last_seen": "..."}
 
+With ALERT_NEW_PATTERNS=true the pattern store's writer also calls ``new_pattern`` for the first line
+ever seen of a pattern labelled in ALERT_CATEGORIES: one post per pattern, no cooldown, at most
+NEW_PATTERN_QUEUE waiting (more are dropped and logged)::
+
+    {"text": "New pattern (Critical Error) from node-7: Kernel panic - ...", "new_pattern": true,
+     "pattern": {"id": "...", "source": "...", "severity": "...", "pattern": "...", "label": "...",
+                 "classified_by": "...", "confidence": 1.0, "reason": "...", "first_seen": "..."},
+     "example": "...", "model_version": "..."}
+
 ``make_alerter(settings, ...)`` builds the sender; with ALERT_WEBHOOK_URL empty it is a ``NullAlerter``:
 same interface, does nothing.
 """
@@ -25,6 +34,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,6 +56,7 @@ SAMPLE_MESSAGE_CHARS = 300
 SAMPLE_SOURCE_CHARS = 100
 USER_AGENT = "log-classifier-alerts/1"
 MAX_RESPONSE_BYTES = 65536
+NEW_PATTERN_QUEUE = 100
 
 
 class Alerter(Protocol):
@@ -53,6 +64,9 @@ class Alerter(Protocol):
 
     def observe(self, sources: Sequence[str], messages: Sequence[str], predictions: Sequence[Prediction]) -> None:
         """Note the rows in watched categories; returns at once, never raises."""
+
+    def new_pattern(self, pattern: dict[str, Any]) -> None:
+        """Queue a new-pattern alert (`pattern`: the store's fields, its `example` redacted); never raises."""
 
     def start(self) -> None: ...
 
@@ -63,6 +77,9 @@ class NullAlerter:
     """Alerts switched off (no ALERT_WEBHOOK_URL): does nothing."""
 
     def observe(self, sources: Sequence[str], messages: Sequence[str], predictions: Sequence[Prediction]) -> None:
+        pass
+
+    def new_pattern(self, pattern: dict[str, Any]) -> None:
         pass
 
     def start(self) -> None:
@@ -125,6 +142,7 @@ class WebhookAlerter:
         self._opener = urllib.request.build_opener(_NoRedirects())
         self._failure_logged_at: float | None = None
         self._failures_unlogged = 0
+        self._new_patterns: deque[dict[str, Any]] = deque()
 
     # --- the request side: cheap, never raises ---
 
@@ -156,6 +174,15 @@ class WebhookAlerter:
             self._last_request_id = request_id
             self._cond.notify()
 
+    def new_pattern(self, pattern: dict[str, Any]) -> None:
+        with self._cond:
+            if len(self._new_patterns) >= NEW_PATTERN_QUEUE:
+                log.warning("new-pattern alert for %s dropped: %d alerts already waiting", pattern.get("id"),
+                            NEW_PATTERN_QUEUE)
+                return
+            self._new_patterns.append(pattern)
+            self._cond.notify()
+
     # --- the sender thread ---
 
     def start(self) -> None:
@@ -175,16 +202,23 @@ class WebhookAlerter:
 
     def _run(self) -> None:
         while True:
+            new_pattern: dict[str, Any] | None = None
             with self._cond:
                 while True:
                     if self._closed:
                         return
+                    if self._new_patterns:
+                        new_pattern = self._new_patterns.popleft()
+                        break
                     due, wait_s = self._take_due(self._clock())
                     if due:
                         break
                     self._cond.wait(wait_s)
                 request_id = self._last_request_id
             try:
+                if new_pattern is not None:
+                    self._deliver(self._new_pattern_payload(new_pattern))
+                    continue
                 self._deliver(self._payload(due, request_id))
             except Exception:  # the thread must outlive any one bad alert
                 log.exception("alert webhook sender failed")
@@ -229,6 +263,19 @@ class WebhookAlerter:
             "window_s": round(window_s, 1),
             "first_seen": _iso(first),
             "last_seen": _iso(last),
+        }
+
+    def _new_pattern_payload(self, pattern: dict[str, Any]) -> dict[str, Any]:
+        details = {name: value for name, value in pattern.items() if name != "example"}
+        example = _cut(str(pattern.get("example", "")), SAMPLE_MESSAGE_CHARS)
+        source = _cut(str(pattern.get("source", "")), SAMPLE_SOURCE_CHARS)
+        return {
+            "text": f"New pattern ({pattern.get('label')}) from {source or 'an unnamed source'}: {example} "
+                    f"(log classifier, model {self.model_version})",
+            "new_pattern": True,
+            "pattern": details,
+            "example": example,
+            "model_version": self.model_version,
         }
 
     def _deliver(self, payload: dict[str, Any]) -> None:

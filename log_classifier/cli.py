@@ -1,7 +1,8 @@
 """Classify a CSV file from the shell: `python classifier.py INPUT.csv --output OUTPUT.csv [--explain]`.
 
 Same settings (environment / `.env`), same model loading, same strict CSV reading and the same
-output rows as `POST /classify/`. A progress bar goes to stderr; a summary of categories and
+output rows as `POST /classify/`; the lines are counted in the pattern store (PATTERN_STORE) like the
+service's. A progress bar goes to stderr; a summary of categories and
 stages to stdout. A problem with the input, the settings or the model: a message and exit code 2.
 """
 
@@ -102,6 +103,10 @@ def _classify_file(
             from log_classifier.cascade import load_classifier
 
             classifier = load_classifier(settings)
+        from log_classifier.patterns.recorder import recorder_for
+
+        patterns = recorder_for(settings)
+        cascade = classifier.cascade
         partial = output.with_name(output.name + ".part")
         # disable=None: tqdm shows the bar only when stderr is a terminal.
         bar = tqdm(total=layout.rows, unit="rows", file=sys.stderr, disable=None if progress else True,
@@ -115,19 +120,21 @@ def _classify_file(
             # Written next to the target and renamed at the end: a failed run leaves no half-written output.
             with partial.open("w", encoding="utf-8", newline="") as out:
                 for text in iter_classified_csv(
-                    classifier.cascade.classify,
+                    lambda sources, messages: cascade.classify_keyed(sources, messages)[:2],
                     stream,
                     layout,
                     explain=explain,
                     chunk_rows=min(settings.csv_chunk_rows, MAX_CHUNK_ROWS),
                     neutralise_formulas=settings.neutralise_formulas,
                     observe=observe,
+                    record=patterns.record,
                 ):
                     out.write(text)
             os.replace(partial, output)
         finally:
             bar.close()
             partial.unlink(missing_ok=True)
+            patterns.close()  # writes the counts
             if owned:
                 classifier.close()
     stats.seconds = time.perf_counter() - started

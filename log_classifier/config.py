@@ -33,6 +33,10 @@ JSON_BYTES_PER_LOG = 256
 # Fluent Bit's tail input writes `log`, Vector's sources `message`; `log_message` is our CSV column.
 DEFAULT_INGEST_MESSAGE_FIELDS = ("log_message", "message", "log", "msg")
 DEFAULT_INGEST_SOURCE_FIELDS = ("source", "service", "app", "host")
+# Fluent Bit's http output writes `date` (epoch seconds), Logstash/Elastic `@timestamp`.
+DEFAULT_INGEST_TIMESTAMP_FIELDS = ("timestamp", "@timestamp", "date", "time")
+# The pattern store's default: an embedded SQLite file under the working directory.
+DEFAULT_PATTERN_STORE = "data/patterns.db"
 
 
 class Settings(BaseSettings):
@@ -110,6 +114,23 @@ class Settings(BaseSettings):
         default_factory=lambda: list(DEFAULT_INGEST_SOURCE_FIELDS),
         description="Record fields tried in order for the source",
     )
+    ingest_timestamp_fields: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_INGEST_TIMESTAMP_FIELDS),
+        description="Record fields tried in order for the line's own time (ISO 8601 or epoch s/ms)",
+    )
+
+    # --- the pattern store (log_classifier/patterns) ---
+    pattern_store: str = Field(
+        DEFAULT_PATTERN_STORE, repr=False,
+        description="off, a SQLite file path (relative to the working directory), sqlite:///PATH or postgresql://...",
+    )
+    pattern_flush_s: float = Field(1.0, gt=0, le=300, description="How often the background writer writes counts")
+    pattern_minute_retention_h: int = Field(48, ge=1, le=24 * 31, description="Hours per-minute counts are kept")
+    pattern_retention_days: int = Field(30, ge=1, le=3660, description="Days per-hour counts (and unseen patterns) are kept")
+    pattern_max_pending: int = Field(
+        200_000, ge=100, le=10_000_000,
+        description="Most (pattern, minute) counts held in memory while the store is slow or down; more are dropped",
+    )
 
     # --- syslog receiver (off unless a port is set) ---
     syslog_tcp_port: int | None = Field(
@@ -134,6 +155,9 @@ class Settings(BaseSettings):
     )
     alert_cooldown_s: float = Field(60.0, gt=0, le=86_400, description="At most one alert per category this often")
     alert_max_samples: int = Field(5, ge=0, le=100, description="Redacted example lines per category in an alert")
+    alert_new_patterns: bool = Field(
+        False, description="Also alert on the first line ever seen of a pattern labelled in ALERT_CATEGORIES"
+    )
 
     @property
     def upload_limit_bytes(self) -> int:
@@ -156,7 +180,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "llm_sources", "api_keys", "cors_origins", "groq_model", "llm_model", "ingest_message_fields",
-        "ingest_source_fields", "alert_categories", mode="before",
+        "ingest_source_fields", "ingest_timestamp_fields", "alert_categories", mode="before",
     )
     @classmethod
     def _split_commas(cls, value: object) -> object:
@@ -183,6 +207,17 @@ class Settings(BaseSettings):
         unknown = [name for name in value if name not in (*CATEGORIES, UNCLASSIFIED)]
         if unknown:
             raise ValueError(f"unknown categories {unknown}; use names from {[*CATEGORIES, UNCLASSIFIED]}")
+        return value
+
+    @field_validator("pattern_store")
+    @classmethod
+    def _store_location(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError(f"PATTERN_STORE is empty: use off, a SQLite file path (default {DEFAULT_PATTERN_STORE}) "
+                             "or postgresql://user:password@host/db")
+        if "://" in value and not value.startswith(("sqlite://", "postgresql://", "postgres://", "postgresql+psycopg://")):
+            raise ValueError("PATTERN_STORE must be off, a file path, sqlite:///PATH or postgresql://...")
         return value
 
     @field_validator("alert_webhook_url")

@@ -4,6 +4,8 @@
     ├── ConfigurationError      bad settings or model directory: the service refuses to start
     │   └── ModelMismatchError  a model directory built for another encoder / label set / version
     ├── AuthenticationError     API_KEYS is set and the request has no valid X-API-Key: 401
+    ├── NotFoundError           the thing asked for does not exist (an unknown pattern id): 404
+    ├── StoreUnavailable        the pattern store is off or cannot be reached: 503
     └── InputError              the user's upload or request is wrong: 400, with a message to fix it
         ├── PayloadTooLarge     larger than a limit: 413
         └── UnsupportedEncoding a Content-Encoding the service cannot undo: 415
@@ -28,6 +30,14 @@ class ModelMismatchError(ConfigurationError):
 
 class AuthenticationError(ClassifierError):
     """The request lacks a valid API key."""
+
+
+class NotFoundError(ClassifierError):
+    """The request names something that does not exist (an unknown pattern id)."""
+
+
+class StoreUnavailable(ClassifierError):
+    """The pattern store is switched off (PATTERN_STORE=off) or cannot be reached right now."""
 
 
 class InputError(ClassifierError):

@@ -15,7 +15,9 @@ pytest_plugins = ("fake_groq",)
 # The test machines cannot reach a model hub; make any attempt fail fast instead of hanging.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
+# Nothing a test starts (the CLI, servers in subprocesses) writes data/patterns.db into the repository;
+# tests of the pattern store point it at a temporary path or a PostgreSQL cluster of their own.
+os.environ["PATTERN_STORE"] = "off"
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +33,17 @@ def app_client() -> Iterator[TestClient]:
 def loaded_classifier(app_client: TestClient):  # type: ignore[no-untyped-def]
     """The cascade the session app loaded (shares its embedding model)."""
     return app_client.app.state.classifier  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the session (tests/pg_server.py); skipped without Debian's binaries."""
+    import pg_server
+
+    if pg_server.binaries() is None:
+        pytest.skip("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): `make test` installs it")
+    with pg_server.postgres_cluster() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -48,7 +48,8 @@ def test_rows_come_back_in_order_with_input_columns_unchanged(app_client: TestCl
 
 def test_explain_adds_stage_confidence_and_reason(app_client: TestClient) -> None:
     out = rows(post(app_client, SAMPLE, explain=True).text)
-    assert list(out[0].keys())[-3:] == ["classified_by", "confidence", "reason"]
+    assert list(out[0].keys())[-4:] == ["classified_by", "confidence", "reason", "pattern_id"]
+    assert len(out[1]["pattern_id"]) == 16 and out[4]["pattern_id"] == ""  # an empty line has no pattern
     assert out[1]["classified_by"] == "regex" and out[1]["reason"] == "rule:sshd-failed-password"
     assert out[2]["classified_by"] == "none" and "llm disabled" in out[2]["reason"]
     assert out[4]["reason"] == "empty log_message"

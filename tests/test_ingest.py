@@ -79,7 +79,7 @@ def test_vector_ndjson_comes_back_in_order_and_explained(app_client: TestClient)
     response = app_client.post("/ingest?explain=true", content=ndjson(VECTOR_RECORDS), headers={"Content-Type": NDJSON})
     assert response.status_code == 200, response.text
     got = answer(response.text)
-    assert_round_trip(VECTOR_RECORDS, got, ("target_label", "classified_by", "confidence", "reason"))
+    assert_round_trip(VECTOR_RECORDS, got, ("target_label", "classified_by", "confidence", "reason", "pattern_id"))
     assert [r["target_label"] for r in got] == ["Security Alert", "User Action", "Unclassified", "Critical Error"]
     assert got[1]["unicode"] == "日志 ✓"
     no_message = got[2]

@@ -102,13 +102,14 @@ def test_json_results_come_back_in_input_order_and_match_the_csv_endpoint(app_cl
     assert response.status_code == 200
     results = response.json()["results"]
     assert len(results) == len(lines)
-    assert set(results[0]) == {"target_label", "classified_by", "confidence", "reason"}
+    assert set(results[0]) == {"target_label", "classified_by", "confidence", "reason", "pattern_id"}
     from_csv = csv_rows(classify_csv(app_client, MIXED_CSV.encode(), explain=True))
-    assert [(r["target_label"], r["classified_by"], f"{r['confidence']:.4f}", r["reason"]) for r in results] == [
-        (r["target_label"], r["classified_by"], r["confidence"], r["reason"]) for r in from_csv
+    assert [(r["target_label"], r["classified_by"], f"{r['confidence']:.4f}", r["reason"], r["pattern_id"] or "")
+            for r in results] == [
+        (r["target_label"], r["classified_by"], r["confidence"], r["reason"], r["pattern_id"]) for r in from_csv
     ]
     assert results[1] == {"target_label": "Security Alert", "classified_by": "regex", "confidence": 1.0,
-                          "reason": "rule:sshd-failed-password"}
+                          "reason": "rule:sshd-failed-password", "pattern_id": results[1]["pattern_id"]}
     assert results[5]["reason"] == "empty log_message"
     assert {r["target_label"] for r in results} <= ALLOWED_LABELS
 

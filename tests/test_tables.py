@@ -45,12 +45,13 @@ def _slow_classifier(calls: list[int]) -> ClassifyFn:
     lock = threading.Lock()
     rng = random.Random(3)
 
-    def classify(sources: Sequence[str], messages: Sequence[str]) -> list[Prediction]:
+    def classify(sources: Sequence[str], messages: Sequence[str]) -> tuple[list[Prediction], list[None]]:
         with lock:
             calls.append(len(messages))
             delay = rng.random() / 50
         time.sleep(delay)  # chunks finish out of order
-        return [Prediction("Error" if "fail" in m else "User Action", "regex", 1.0, s) for s, m in zip(sources, messages)]
+        return ([Prediction("Error" if "fail" in m else "User Action", "regex", 1.0, s) for s, m in zip(sources, messages)],
+                [None] * len(messages))
 
     return classify
 

@@ -5,6 +5,7 @@ error mapping and routers.
     POST /classify/json   JSON lines in, one result per line   routes/classify.py
     POST /ingest          log shippers' JSON / NDJSON feeds    routes/ingest.py
     POST /v1/logs         OpenTelemetry (OTLP/HTTP) logs       routes/otlp.py
+    GET  /patterns, /patterns/{id}, /patterns/compare          routes/patterns.py
     GET  /health, /metrics                                     routes/service.py
     GET  /                the upload page                      web.py
     GET  /docs            Swagger UI, served from this app     docs.py
@@ -14,7 +15,7 @@ error mapping and routers.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
@@ -25,18 +26,20 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from log_classifier.alerts import AlertCounters, NullAlerter, make_alerter
+from log_classifier.alerts import AlertCounters, Alerter, NullAlerter, make_alerter
 from log_classifier.api.docs import install_docs
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
 from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, JsonBodyMiddleware, RequestIdMiddleware
 from log_classifier.api.recording import classify_and_record
-from log_classifier.api.routes import classify, ingest, otlp, service
+from log_classifier.api.routes import classify, ingest, otlp, patterns, service
 from log_classifier.api.web import install_web
 from log_classifier.cascade import LoadedClassifier, load_classifier
 from log_classifier.config import Settings, get_settings
 from log_classifier.errors import ConfigurationError
 from log_classifier.logging_setup import configure_logging
+from log_classifier.patterns.recorder import NewPatternsFn, NullRecorder, Recorder, recorder_for
+from log_classifier.patterns.store import PatternCounts, iso
 from log_classifier.receivers.syslog_server import SyslogCollector, SyslogReceiver
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,11 @@ DESCRIPTION = (
     "Log shippers (Fluent Bit, Vector) post JSON arrays or NDJSON to `POST /ingest`; OpenTelemetry "
     "exporters send OTLP/HTTP logs to `POST /v1/logs`. "
     "A web page for uploading a CSV is at `/`; Prometheus metrics at `/metrics`. "
+    "Log shippers (Fluent Bit, Vector) post JSON arrays or NDJSON to `POST /ingest`. "
+    "Every classified line is counted under its pattern (source, header severity, masked message) in the "
+    "pattern store: `GET /patterns` lists what was seen in a window, `GET /patterns/compare` what is new, gone "
+    "or changed. "
+    "A web page for uploading a CSV and browsing patterns is at `/`; Prometheus metrics at `/metrics`. "
     "Every response carries an `X-Request-ID` header (yours, if you sent a sane one) that also "
     "appears in the server's log lines."
 )
@@ -108,13 +116,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             counters=AlertCounters(sent=metrics.alert_webhooks_sent.inc, failed=metrics.alert_webhook_failures.inc),
         )
         app.state.alerter.start()
+        # An unreachable database does not stop the start: the writer keeps the counts and reconnects.
+        app.state.patterns = await anyio.to_thread.run_sync(open_patterns, settings, app.state.alerter)
         app.state.syslog = SyslogReceiver(settings, partial(
-            classify_and_record, app.state.classifier, metrics, app.state.alerter))
+            classify_and_record, app.state.classifier, metrics, app.state.alerter, app.state.patterns))
         try:
             await app.state.syslog.start()  # listens only where SYSLOG_TCP_PORT / SYSLOG_UDP_PORT are set
             yield
         finally:
             await app.state.syslog.close()
+            await anyio.to_thread.run_sync(app.state.patterns.close)  # writes what is pending
             app.state.alerter.close()
             app.state.classifier.close()
 
@@ -122,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                      docs_url=None, redoc_url=None)  # install_docs serves /docs without a CDN
     app.state.settings = settings
     app.state.alerter = NullAlerter()  # replaced in the lifespan
+    app.state.patterns = NullRecorder()
     install_error_handlers(app)
     metrics = install_metrics(app)
     metrics.registry.register(SyslogCollector(lambda: getattr(app.state, "syslog", None)))
@@ -129,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(classify.router)
     app.include_router(ingest.router)
     app.include_router(otlp.router)
+    app.include_router(patterns.router)
     install_web(app)
     install_docs(app)
 
@@ -158,6 +171,26 @@ def startup_summary(classifier: LoadedClassifier, settings: Settings) -> str:
     keys = "X-API-Key required on /classify and /ingest" if settings.api_keys else "no API key required (API_KEYS empty)"
     return (f"stages: regex on; embeddings on (model {classifier.model_version}, {settings.embedding_backend} encoder, "
             f"fast path {'on' if fast['enabled'] else 'off'}); {llm_part}; {keys}")
+
+
+def open_patterns(settings: Settings, alerter: Alerter) -> Recorder:
+    """The pattern store's recorder for PATTERN_STORE, started; new patterns go to the alert webhook when
+    ALERT_NEW_PATTERNS is on and their label is in ALERT_CATEGORIES."""
+    on_new: NewPatternsFn | None = None
+    if settings.alert_new_patterns:
+        watched = frozenset(settings.alert_categories)
+
+        def on_new(created: Sequence[PatternCounts]) -> None:
+            for item in created:
+                if item.prediction.label in watched:
+                    alerter.new_pattern({
+                        "id": item.id, "source": item.key.source, "severity": item.key.severity,
+                        "pattern": item.key.masked, "label": item.prediction.label,
+                        "classified_by": item.prediction.stage, "confidence": round(item.prediction.confidence, 4),
+                        "reason": item.prediction.reason, "first_seen": iso(item.first_seen), "example": item.example,
+                    })
+
+    return recorder_for(settings, on_new)
 
 
 def upload_limit(settings: Settings) -> BodyLimit:

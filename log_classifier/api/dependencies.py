@@ -1,5 +1,5 @@
 """What routes receive through `Depends`: the loaded cascade, the settings, the metrics, the alert
-sender, the API-key check.
+sender, the pattern store's recorder, the API-key check.
 
 All `async def`: they do no blocking work, and a sync dependency would take a thread-pool slot
 (the pool that CSV streaming fills under load) just to read an attribute.
@@ -19,6 +19,7 @@ from log_classifier.api.metrics import Metrics
 from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
 from log_classifier.errors import AuthenticationError
+from log_classifier.patterns.recorder import Recorder
 
 
 async def get_classifier(request: Request) -> LoadedClassifier:
@@ -40,10 +41,16 @@ async def get_alerter(request: Request) -> Alerter:
     return request.app.state.alerter
 
 
+async def get_patterns(request: Request) -> Recorder:
+    """The pattern store's recorder started in the lifespan (a NullRecorder with PATTERN_STORE=off)."""
+    return request.app.state.patterns
+
+
 Classifier = Annotated[LoadedClassifier, Depends(get_classifier)]
 AppSettings = Annotated[Settings, Depends(get_app_settings)]
 AppMetrics = Annotated[Metrics, Depends(get_metrics)]
 AppAlerter = Annotated[Alerter, Depends(get_alerter)]
+AppPatterns = Annotated[Recorder, Depends(get_patterns)]
 
 _api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Required when API_KEYS is set")
 

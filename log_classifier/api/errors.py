@@ -1,6 +1,8 @@
 """Exceptions → HTTP answers, in one place. Internals never reach a response.
 
     AuthenticationError → 401 (with WWW-Authenticate)
+    NotFoundError       → 404
+    StoreUnavailable    → 503
     PayloadTooLarge     → 413
     UnsupportedEncoding → 415
     InputError          → 400
@@ -13,7 +15,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from log_classifier.errors import AuthenticationError, InputError, PayloadTooLarge, UnsupportedEncoding
+from log_classifier.errors import (
+    AuthenticationError,
+    InputError,
+    NotFoundError,
+    PayloadTooLarge,
+    StoreUnavailable,
+    UnsupportedEncoding,
+)
 
 API_KEY_HEADER = "X-API-Key"
 JSON_SHAPE = '{"logs": [{"source": "...", "log_message": "..."}]}'
@@ -47,6 +56,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AuthenticationError)
     async def authentication_error(request: Request, exc: AuthenticationError) -> JSONResponse:
         return error_response(401, str(exc), headers={"WWW-Authenticate": API_KEY_HEADER})
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> JSONResponse:
+        return error_response(404, str(exc))
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
+        return error_response(503, str(exc))
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> JSONResponse:

@@ -14,7 +14,10 @@ process (tests) do not clash. What is counted:
 - LLM model fallbacks (a batch sent again to the next model because one was retired) and the
   models still available, read from the LLM stage at scrape time;
 - whether the LLM circuit breaker is open (read at scrape time);
-- alert webhooks delivered and given up (log_classifier.alerts).
+- alert webhooks delivered and given up (log_classifier.alerts);
+- the pattern store (log_classifier.patterns), read from its recorder at scrape time: patterns stored, new
+  patterns by category, write errors, write lag, whether it is up, lines written, lines dropped and lines
+  whose own timestamp could not be read.
 
 Every (stage, category) series of rows_classified, and every kind of llm_failed_rows, exists from
 start-up at 0, so that Prometheus' increase()/rate() (resources/prometheus/alerts.yml) see the first
@@ -196,6 +199,42 @@ class LlmCircuitCollector(Collector):
         )
 
 
+class PatternStoreCollector(Collector):
+    """Reads the pattern store's recorder at scrape time (nothing when PATTERN_STORE=off)."""
+
+    def __init__(self, store_stats: Callable[[], dict[str, Any] | None]) -> None:
+        self._store_stats = store_stats
+
+    def collect(self) -> Iterable[CounterMetricFamily | GaugeMetricFamily]:
+        stats = self._store_stats()
+        if not stats:
+            return
+        yield GaugeMetricFamily(f"{NAMESPACE}_patterns", "Patterns in the pattern store (all processes)",
+                                value=stats["patterns"])
+        new = CounterMetricFamily(f"{NAMESPACE}_new_patterns",
+                                  "Patterns seen for the first time ever, written by this process, by category",
+                                  labels=["category"])
+        for category in (*CATEGORIES, UNCLASSIFIED):
+            new.add_metric([category], stats["new_patterns"].get(category, 0))
+        yield new
+        yield CounterMetricFamily(f"{NAMESPACE}_pattern_store_write_errors",
+                                  "Failed pattern store writes (and connection attempts); the counts are retried",
+                                  value=stats["write_errors"])
+        yield GaugeMetricFamily(f"{NAMESPACE}_pattern_store_lag_seconds",
+                                "Age of the oldest counted line not yet written to the pattern store",
+                                value=stats["lag_s"])
+        yield GaugeMetricFamily(f"{NAMESPACE}_pattern_store_up", "1 when the last pattern store write succeeded",
+                                value=1 if stats["up"] else 0)
+        yield CounterMetricFamily(f"{NAMESPACE}_pattern_lines_written", "Lines counted into the pattern store",
+                                  value=stats["written_lines"])
+        yield CounterMetricFamily(f"{NAMESPACE}_pattern_dropped_lines",
+                                  "Lines not counted: the store was unreachable for longer than PATTERN_MAX_PENDING allows",
+                                  value=stats["dropped_lines"])
+        yield CounterMetricFamily(f"{NAMESPACE}_unreadable_timestamps",
+                                  "Lines whose own timestamp could not be read (counted at their arrival time)",
+                                  value=stats["unreadable_times"])
+
+
 class LatencyMiddleware:
     """Pure ASGI: times each HTTP request to its last body byte (streamed CSVs included)."""
 
@@ -250,6 +289,7 @@ def install_metrics(app: FastAPI) -> Metrics:
     metrics.registry.register(EmbeddingWorkCollector(lambda: _embedding_status(app)))
     metrics.registry.register(LlmModelCollector(lambda: _llm_status(app)))
     metrics.registry.register(LlmCircuitCollector(lambda: _llm_status(app)))
+    metrics.registry.register(PatternStoreCollector(lambda: _store_stats(app)))
     app.state.metrics = metrics
     return metrics
 
@@ -262,6 +302,11 @@ def _cache_stats(app: FastAPI) -> dict[str, Any] | None:
 def _embedding_status(app: FastAPI) -> dict[str, Any] | None:
     classifier = getattr(app.state, "classifier", None)
     return None if classifier is None else classifier.embedding.status()
+
+
+def _store_stats(app: FastAPI) -> dict[str, Any] | None:
+    patterns = getattr(app.state, "patterns", None)
+    return None if patterns is None else patterns.stats()
 
 
 def _llm_status(app: FastAPI) -> dict[str, Any] | None:

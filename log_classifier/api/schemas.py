@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from log_classifier.contract import Prediction, Stage
+from log_classifier.text.pattern_key import PatternKey, pattern_id
 
 _REQUEST_EXAMPLE = {
     "logs": [
@@ -16,11 +17,11 @@ _REQUEST_EXAMPLE = {
 _RESPONSE_EXAMPLE = {
     "results": [
         {"target_label": "Security Alert", "classified_by": "regex", "confidence": 1.0,
-         "reason": "rule:sshd-failed-password"},
+         "reason": "rule:sshd-failed-password", "pattern_id": "5be1c0a3f2d94e17"},
         {"target_label": "System Notification", "classified_by": "bert", "confidence": 0.9312,
-         "reason": "model:2025-06-01"},
+         "reason": "model:2025-06-01", "pattern_id": "0e8a4d21c3b7f956"},
         {"target_label": "Workflow Error", "classified_by": "llm", "confidence": 1.0,
-         "reason": "llm:openai/gpt-oss-120b"},
+         "reason": "llm:openai/gpt-oss-120b", "pattern_id": "b71f09d4e2a6c385"},
     ]
 }
 
@@ -32,6 +33,10 @@ class LogLine(BaseModel):
 
     source: str = Field(description="The system that wrote the line; some sources are routed straight to the LLM")
     log_message: str = Field(description="The log line; an empty one comes back Unclassified")
+    timestamp: str | float | None = Field(
+        None, description="When the line was written (ISO 8601 / RFC 3339, or epoch seconds or milliseconds): the "
+        "pattern store counts it in that minute; missing or unreadable = when it arrived",
+    )
 
 
 class ClassifyJsonRequest(BaseModel):
@@ -49,14 +54,18 @@ class ClassifiedLine(BaseModel):
     classified_by: Stage = Field(description="The stage that decided: regex, bert, llm, or none")
     confidence: float = Field(ge=0.0, le=1.0, description="The deciding stage's confidence, 0..1")
     reason: str = Field(description="Rule name, model version, LLM model, or why nothing could decide")
+    pattern_id: str | None = Field(
+        description="The line's pattern (source, header severity, masked message) in GET /patterns; null for an empty line"
+    )
 
     @classmethod
-    def from_prediction(cls, prediction: Prediction) -> ClassifiedLine:
+    def from_prediction(cls, prediction: Prediction, key: PatternKey | None = None) -> ClassifiedLine:
         return cls(
             target_label=prediction.label,
             classified_by=prediction.stage,
             confidence=round(prediction.confidence, 4),
             reason=prediction.reason,
+            pattern_id=None if key is None else pattern_id(key),
         )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import anyio.to_thread
@@ -29,7 +29,8 @@ from log_classifier.receivers.syslog import StreamFramer, parse_message
 
 log = logging.getLogger(__name__)
 
-Record = Callable[[Sequence[str], Sequence[str | None]], Any]
+Record = Callable[..., Any]
+"""`record(sources, messages, *, times=...)`: `api.recording.classify_and_record` with its collaborators bound."""
 """Classify and record one batch: (sources, messages) → whatever; CPU work, run in the thread pool."""
 READ_BYTES = 65536
 QUEUE_BATCHES = 20
@@ -181,7 +182,8 @@ class SyslogReceiver:
 
     def _parse_and_record(self, batch: list[bytes]) -> None:
         messages = [parse_message(frame, max_chars=self._settings.max_message_chars) for frame in batch]
-        self._record([message.source for message in messages], [message.text for message in messages])
+        self._record([message.source for message in messages], [message.text for message in messages],
+                     times=[message.time.timestamp() if message.time else None for message in messages])
         log.info("syslog: classified %d messages", len(messages))
 
 

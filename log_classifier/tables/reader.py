@@ -19,6 +19,7 @@ from typing import BinaryIO
 from log_classifier.errors import InputError
 
 REQUIRED_COLUMNS = ("source", "log_message")
+TIMESTAMP_COLUMN = "timestamp"
 MAX_FIELD_CHARS = 10_000_000
 _SNIFF_BYTES = 65536
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,6 +47,11 @@ class CsvLayout:
     @property
     def message_index(self) -> int:
         return column_index(self.header, "log_message")
+
+    @property
+    def timestamp_index(self) -> int | None:
+        """Where the optional `timestamp` column is (each line's own time, for the pattern store), or None."""
+        return next((index for index, column in enumerate(self.header) if column.strip() == TIMESTAMP_COLUMN), None)
 
 
 def column_index(header: Sequence[str], name: str) -> int:

@@ -1,8 +1,11 @@
 """The classified CSV, chunk by chunk: the one row-building path shared by the API and the CLI.
 
 The answer is the input, every row in order and every column unchanged, with ``target_label``
-added (and ``classified_by``, ``confidence``, ``reason`` when explaining). A column the answer adds
-that the input already has (e.g. a labelled file) is overwritten in place.
+added (and ``classified_by``, ``confidence``, ``reason``, ``pattern_id`` when explaining). A column the
+answer adds that the input already has (e.g. a labelled file) is overwritten in place.
+
+Each classified chunk is handed to ``record`` (the pattern store's recorder) with its pattern keys, its
+`timestamp` column (when the CSV has one) and its messages.
 """
 
 from __future__ import annotations
@@ -14,12 +17,20 @@ from typing import BinaryIO
 
 from log_classifier.contract import Prediction
 from log_classifier.tables import reader
+from log_classifier.text.pattern_key import PatternKey, pattern_id
 
 OUTPUT_COLUMN = "target_label"
 EXPLAIN_COLUMNS = ("classified_by", "confidence", "reason")
+PATTERN_ID_COLUMN = "pattern_id"
+"""Added after EXPLAIN_COLUMNS when explaining: the row's pattern in the pattern store (empty for an empty line)."""
 
-ClassifyFn = Callable[[Sequence[str], Sequence[str]], list[Prediction]]
-"""(sources, messages) → one prediction per row, in order; e.g. ``Cascade.classify``."""
+Keys = Sequence[PatternKey | None]
+ClassifyFn = Callable[[Sequence[str], Sequence[str]], tuple[list[Prediction], Keys]]
+"""(sources, messages) → one prediction and one pattern key (None: empty line) per row, in order; e.g.
+``Cascade.classify_keyed`` without its stats."""
+
+RecordFn = Callable[[Keys, Sequence[Prediction], Sequence[object] | None, Sequence[str]], None]
+"""(keys, predictions, times or None, messages): ``Recorder.record`` of the pattern store."""
 
 ObserveFn = Callable[[Sequence[Prediction]], None]
 """Called with each chunk's predictions (metrics, progress, summaries)."""
@@ -27,7 +38,7 @@ ObserveFn = Callable[[Sequence[Prediction]], None]
 
 def output_header(layout: reader.CsvLayout, *, explain: bool) -> tuple[list[str], list[int]]:
     """The answer's header, and where each added column sits in it."""
-    added = (OUTPUT_COLUMN, *EXPLAIN_COLUMNS) if explain else (OUTPUT_COLUMN,)
+    added = (OUTPUT_COLUMN, *EXPLAIN_COLUMNS, PATTERN_ID_COLUMN) if explain else (OUTPUT_COLUMN,)
     header = list(layout.header)
     positions = []
     for name in added:
@@ -55,6 +66,7 @@ def iter_classified_csv(
     chunk_rows: int,
     neutralise_formulas: bool,
     observe: ObserveFn | None = None,
+    record: RecordFn | None = None,
 ) -> Generator[str, None, None]:
     """CSV text: the header, then each chunk classified and rendered, in order.
 
@@ -65,12 +77,16 @@ def iter_classified_csv(
     header, positions = output_header(layout, explain=explain)
     yield reader.render([header], neutralise_formulas=neutralise_formulas)
     width = len(header)
-    source_at, message_at = layout.source_index, layout.message_index
+    source_at, message_at, time_at = layout.source_index, layout.message_index, layout.timestamp_index
 
-    def classify_chunk(chunk: list[list[str]]) -> list[Prediction]:
-        return classify([row[source_at] for row in chunk], [row[message_at] for row in chunk])
+    def classify_chunk(chunk: list[list[str]]) -> tuple[list[Prediction], Keys]:
+        messages = [row[message_at] for row in chunk]
+        predictions, keys = classify([row[source_at] for row in chunk], messages)
+        if record is not None:
+            record(keys, predictions, None if time_at is None else [row[time_at] for row in chunk], messages)
+        return predictions, keys
 
-    pending: deque[tuple[list[list[str]], Future[list[Prediction]]]] = deque()
+    pending: deque[tuple[list[list[str]], Future[tuple[list[Prediction], Keys]]]] = deque()
     with ThreadPoolExecutor(CHUNKS_IN_FLIGHT, thread_name_prefix="classify-chunk") as pool:
         try:
             for chunk in reader.iter_chunks(stream, layout, chunk_rows):
@@ -87,16 +103,18 @@ def iter_classified_csv(
 
 def _finish(
     chunk: list[list[str]],
-    future: Future[list[Prediction]],
+    future: Future[tuple[list[Prediction], Keys]],
     width: int,
     positions: list[int],
     neutralise_formulas: bool,
     observe: ObserveFn | None,
 ) -> str:
-    predictions = future.result()
+    predictions, keys = future.result()
     # Rows of one shape share one Prediction object: its cells are formatted once.
     cells: dict[int, tuple[str, str, str, str]] = {}
-    for row, prediction in zip(chunk, predictions):
+    ids: dict[PatternKey | None, str] = {None: ""}
+    with_id = len(positions) > len(EXPLAIN_COLUMNS) + 1
+    for row, prediction, key in zip(chunk, predictions, keys):
         values = cells.get(id(prediction))
         if values is None:
             values = cells[id(prediction)] = prediction_values(prediction)
@@ -104,6 +122,11 @@ def _finish(
             row.extend([""] * (width - len(row)))
         for position, value in zip(positions, values):
             row[position] = value
+        if with_id:
+            known = ids.get(key)
+            if known is None:
+                known = ids[key] = pattern_id(key)  # type: ignore[arg-type]  # None is in ids already
+            row[positions[-1]] = known
     if observe is not None:
         observe(predictions)
     return reader.render(chunk, neutralise_formulas=neutralise_formulas)

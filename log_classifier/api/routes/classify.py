@@ -10,7 +10,14 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
 from log_classifier.alerts import Alerter
-from log_classifier.api.dependencies import AppAlerter, AppMetrics, AppSettings, Classifier, require_api_key
+from log_classifier.api.dependencies import (
+    AppAlerter,
+    AppMetrics,
+    AppPatterns,
+    AppSettings,
+    Classifier,
+    require_api_key,
+)
 from log_classifier.api.errors import ERROR_RESPONSES
 from log_classifier.api.metrics import Metrics
 from log_classifier.api.schemas import ClassifiedLine, ClassifyJsonRequest, ClassifyJsonResponse
@@ -18,8 +25,9 @@ from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
 from log_classifier.contract import Prediction
 from log_classifier.errors import PayloadTooLarge
+from log_classifier.patterns.recorder import Recorder
 from log_classifier.tables import reader
-from log_classifier.tables.writer import iter_classified_csv
+from log_classifier.tables.writer import Keys, iter_classified_csv
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +41,8 @@ router = APIRouter(tags=["classify"], dependencies=[Depends(require_api_key)])
     responses={
         200: {
             "description": "The input CSV, every row in order, with `target_label` added "
-            "(and `classified_by`, `confidence`, `reason` with `explain=true`).",
+            "(and `classified_by`, `confidence`, `reason`, `pattern_id` with `explain=true`). An optional "
+            "`timestamp` column (ISO 8601 or epoch s/ms) is each line's time for the pattern store.",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         },
         **ERROR_RESPONSES,
@@ -44,13 +53,15 @@ def classify_csv(
     settings: AppSettings,
     metrics: AppMetrics,
     alerter: AppAlerter,
+    patterns: AppPatterns,
     file: Annotated[UploadFile, File(description="CSV with columns `source` and `log_message`")],
-    explain: Annotated[bool, Query(description="Add classified_by, confidence and reason columns")] = False,
+    explain: Annotated[bool, Query(description="Add classified_by, confidence, reason and pattern_id columns")] = False,
 ) -> StreamingResponse:
     layout = reader.check_layout(file.file, keep_rows=settings.csv_chunk_rows)  # one pass for uploads of a chunk or less
     log.info("classifying %s: %d rows", file.filename, layout.rows)
     return StreamingResponse(
-        _classified_csv(classifier, file, layout, explain=explain, settings=settings, metrics=metrics, alerter=alerter),
+        _classified_csv(classifier, file, layout, explain=explain, settings=settings, metrics=metrics, alerter=alerter,
+                        patterns=patterns),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{output_name(file.filename)}"'},
     )
@@ -61,7 +72,8 @@ def classify_csv(
     summary="Classify log lines sent as JSON",
     description=(
         "Send `{\"logs\": [{\"source\": ..., \"log_message\": ...}, ...]}`; get one result per line, "
-        "in the same order. At most MAX_JSON_LOGS lines per request; "
+        "in the same order, each with its `pattern_id` (see `GET /patterns`). A line may carry its own "
+        "`timestamp` (ISO 8601, epoch s or ms) for the pattern store. At most MAX_JSON_LOGS lines per request; "
         "more is a 413 — split the list or upload a CSV to `POST /classify/`. "
         "An empty list is valid and returns an empty `results` list. "
         "The body is read as JSON whatever its Content-Type says (`curl -d` sends a form type)."
@@ -75,7 +87,8 @@ def classify_csv(
     },
 )
 def classify_json(
-    classifier: Classifier, settings: AppSettings, metrics: AppMetrics, alerter: AppAlerter, body: ClassifyJsonRequest
+    classifier: Classifier, settings: AppSettings, metrics: AppMetrics, alerter: AppAlerter, patterns: AppPatterns,
+    body: ClassifyJsonRequest,
 ) -> ClassifyJsonResponse:
     # A sync route: FastAPI runs it in the thread pool, so the cascade never blocks the event loop.
     if len(body.logs) > settings.max_json_logs:
@@ -84,11 +97,12 @@ def classify_json(
             "split the list, or upload a CSV to POST /classify/"
         )
     sources, messages = [line.source for line in body.logs], [line.log_message for line in body.logs]
-    predictions = classifier.cascade.classify(sources, messages)
+    predictions, keys, _ = classifier.cascade.classify_keyed(sources, messages)
     metrics.observe_predictions(predictions)
     alerter.observe(sources, messages, predictions)
+    patterns.record(keys, predictions, [line.timestamp for line in body.logs], messages)
     log.info("classified %d JSON logs", len(predictions))
-    return ClassifyJsonResponse(results=[ClassifiedLine.from_prediction(p) for p in predictions])
+    return ClassifyJsonResponse(results=[ClassifiedLine.from_prediction(p, key) for p, key in zip(predictions, keys)])
 
 
 def _classified_csv(
@@ -100,13 +114,14 @@ def _classified_csv(
     settings: Settings,
     metrics: Metrics,
     alerter: Alerter,
+    patterns: Recorder,
 ) -> Iterator[str]:
     """Header, then each chunk classified and rendered: memory follows the chunk, not the file."""
 
-    def classify(sources: Sequence[str], messages: Sequence[str]) -> list[Prediction]:
-        predictions = classifier.cascade.classify(sources, messages)
+    def classify(sources: Sequence[str], messages: Sequence[str]) -> tuple[list[Prediction], Keys]:
+        predictions, keys, _ = classifier.cascade.classify_keyed(sources, messages)
         alerter.observe(sources, messages, predictions)
-        return predictions
+        return predictions, keys
 
     try:
         yield from iter_classified_csv(
@@ -117,6 +132,7 @@ def _classified_csv(
             chunk_rows=settings.csv_chunk_rows,
             neutralise_formulas=settings.neutralise_formulas,
             observe=metrics.observe_predictions,
+            record=patterns.record,
         )
     finally:
         file.file.close()

@@ -2,9 +2,10 @@
 
 The body is a JSON array or NDJSON (see `log_classifier.tables.feed`), optionally gzip/deflate
 compressed (`Content-Encoding`). The answer is NDJSON: each input record unchanged, in order, plus
-`target_label` (and `classified_by`, `confidence`, `reason` with `explain=true`). The message is the
-first present field of INGEST_MESSAGE_FIELDS, the source the first of INGEST_SOURCE_FIELDS; a record
-without a message comes back Unclassified.
+`target_label` (and `classified_by`, `confidence`, `reason`, `pattern_id` with `explain=true`). The
+message is the first present field of INGEST_MESSAGE_FIELDS, the source the first of
+INGEST_SOURCE_FIELDS, the line's own time (for the pattern store) the first of INGEST_TIMESTAMP_FIELDS;
+a record without a message comes back Unclassified.
 
 The body is read as it arrives and both its size and its decompressed size are held to
 MAX_UPLOAD_MB: a gzip bomb is a 413 once the limit is passed, never inflated in full.
@@ -23,7 +24,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from log_classifier.alerts import Alerter
-from log_classifier.api.dependencies import AppAlerter, AppMetrics, AppSettings, Classifier, require_api_key
+from log_classifier.api.dependencies import (
+    AppAlerter,
+    AppMetrics,
+    AppPatterns,
+    AppSettings,
+    Classifier,
+    require_api_key,
+)
 from log_classifier.api.errors import ERROR_RESPONSES
 from log_classifier.api.metrics import Metrics
 from log_classifier.api.recording import classify_and_record
@@ -31,8 +39,10 @@ from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
 from log_classifier.contract import Prediction
 from log_classifier.errors import InputError, PayloadTooLarge, UnsupportedEncoding
+from log_classifier.patterns.recorder import Recorder
 from log_classifier.tables.feed import field_text, parse_records, render_line
 from log_classifier.taxonomy import UNCLASSIFIED
+from log_classifier.text.pattern_key import PatternKey, pattern_id
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +74,10 @@ _RECORD_SCHEMA = {"type": "object", "additionalProperties": True,
         "INGEST_MESSAGE_FIELDS (default `log_message,message,log,msg`), the source the first of "
         "INGEST_SOURCE_FIELDS (default `source,service,app,host`); a record without a message comes back "
         "Unclassified. The answer is NDJSON: each record unchanged, in order, plus `target_label` (and "
-        "`classified_by`, `confidence`, `reason` with `explain=true`). At most MAX_JSON_LOGS records per "
-        "request and MAX_UPLOAD_MB per body, compressed or not."
+        "`classified_by`, `confidence`, `reason`, `pattern_id` with `explain=true`). The line's own time, for "
+        "the pattern store, is the first present field of INGEST_TIMESTAMP_FIELDS (default "
+        "`timestamp,@timestamp,date,time`; ISO 8601 or epoch s/ms), else its arrival. At most MAX_JSON_LOGS "
+        "records per request and MAX_UPLOAD_MB per body, compressed or not."
     ),
     response_class=Response,
     openapi_extra={
@@ -98,7 +110,10 @@ async def ingest(
     settings: AppSettings,
     metrics: AppMetrics,
     alerter: AppAlerter,
-    explain: Annotated[bool, Query(description="Add classified_by, confidence and reason to each record")] = False,
+    patterns: AppPatterns,
+    explain: Annotated[
+        bool, Query(description="Add classified_by, confidence, reason and pattern_id to each record")
+    ] = False,
 ) -> Response:
     # The bytes on the wire are held to MAX_UPLOAD_MB by BodySizeLimitMiddleware; what they inflate to, here.
     decoder = BodyDecoder(request.headers.get("content-encoding", ""), limit=settings.max_upload_mb * 1024 * 1024,
@@ -116,7 +131,7 @@ async def ingest(
     # Parsing and the cascade are CPU work: off the event loop.
     lines = await run_in_threadpool(
         _classify_feed, body, classifier=classifier, settings=settings, metrics=metrics, alerter=alerter,
-        explain=explain,
+        patterns=patterns, explain=explain,
     )
     return Response("".join(lines), media_type=NDJSON)
 
@@ -128,6 +143,7 @@ def _classify_feed(
     settings: Settings,
     metrics: Metrics,
     alerter: Alerter,
+    patterns: Recorder,
     explain: bool,
 ) -> list[str]:
     records = parse_records(body, max_records=settings.max_json_logs)
@@ -135,12 +151,29 @@ def _classify_feed(
     sources = [field_text(record, settings.ingest_source_fields) or "" for record in records]
     tried = ", ".join(settings.ingest_message_fields)
     no_message = Prediction(UNCLASSIFIED, "none", 0.0, f"no message field ({tried})", outcome="empty")
-    predictions = classify_and_record(classifier, metrics, alerter, sources, messages, no_message=no_message)
+    times = [_first_present(record, settings.ingest_timestamp_fields) for record in records]
+    predictions, keys = classify_and_record(classifier, metrics, alerter, patterns, sources, messages, times=times,
+                                            no_message=no_message)
     log.info("ingested %d records (%d without a message)", len(records), messages.count(None))
-    return [render_line(record, _added(prediction, explain)) for record, prediction in zip(records, predictions)]
+    ids: dict[PatternKey | None, str | None] = {None: None}
+    lines = []
+    for record, prediction, key in zip(records, predictions, keys):
+        if explain and key not in ids:
+            ids[key] = pattern_id(key)  # type: ignore[arg-type]  # None is in ids already
+        lines.append(render_line(record, _added(prediction, ids[key] if explain else None, explain)))
+    return lines
 
 
-def _added(prediction: Prediction, explain: bool) -> Sequence[tuple[str, Any]]:
+def _first_present(record: dict[str, Any], names: Sequence[str]) -> Any:
+    """The value of the first of `names` in `record` (any JSON type), or None."""
+    for name in names:
+        value = record.get(name)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _added(prediction: Prediction, pattern: str | None, explain: bool) -> Sequence[tuple[str, Any]]:
     if not explain:
         return (("target_label", prediction.label),)
     return (
@@ -148,6 +181,7 @@ def _added(prediction: Prediction, explain: bool) -> Sequence[tuple[str, Any]]:
         ("classified_by", prediction.stage),
         ("confidence", round(prediction.confidence, 4)),
         ("reason", prediction.reason),
+        ("pattern_id", pattern),
     )
 
 

@@ -14,6 +14,7 @@ The body is held to MAX_JSON_BYTES while it arrives (`BodySizeLimitMiddleware`) 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -24,7 +25,14 @@ from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsSer
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from log_classifier.api.dependencies import AppAlerter, AppMetrics, AppSettings, Classifier, require_api_key
+from log_classifier.api.dependencies import (
+    AppAlerter,
+    AppMetrics,
+    AppPatterns,
+    AppSettings,
+    Classifier,
+    require_api_key,
+)
 from log_classifier.api.errors import ERROR_RESPONSES, status_of
 from log_classifier.api.recording import classify_and_record
 from log_classifier.api.routes.ingest import BodyDecoder
@@ -99,7 +107,8 @@ _REQUEST_EXAMPLE = {
     },
 )
 async def export_logs(
-    request: Request, classifier: Classifier, settings: AppSettings, metrics: AppMetrics, alerter: AppAlerter
+    request: Request, classifier: Classifier, settings: AppSettings, metrics: AppMetrics, alerter: AppAlerter,
+    patterns: AppPatterns,
 ) -> Response:
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     encoding = MEDIA_TYPES.get(media_type)
@@ -118,8 +127,9 @@ async def export_logs(
     taken = [row for row in rows if row.message is not None]
     try:
         await run_in_threadpool(
-            classify_and_record, classifier, metrics, alerter, [row.source for row in taken],
-            [row.message for row in taken],
+            partial(classify_and_record, classifier, metrics, alerter, patterns, [row.source for row in taken],
+                    [row.message for row in taken],
+                    times=[row.time_unix_nano / 1e9 if row.time_unix_nano else None for row in taken]),
         )
     except Exception:
         log.exception("classifying %d OTLP log records failed", len(taken))

@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from log_classifier.api.dependencies import AppMetrics, Classifier
+from log_classifier.api.dependencies import AppMetrics, AppPatterns, Classifier
 
 router = APIRouter(tags=["service"])
 
@@ -26,10 +26,17 @@ router = APIRouter(tags=["service"])
     "and embedded by the encoder), the result cache, and the LLM "
     "stage: `provider`, `enabled` and `reason` (\"ok\", or why not, e.g. every configured model retired), "
     "the `model` in use (null when none is left), the configured `models`, `dead_models` (name → the "
-    "provider's error) and the circuit breaker.",
+    "provider's error) and the circuit breaker. `pattern_store`: `status` ok, off or down (down makes the "
+    "service `degraded`: lines are still classified, their counts wait in memory), the database, lines waiting "
+    "to be written and their lag.",
 )
-async def health(classifier: Classifier) -> dict[str, Any]:
-    return classifier.health()
+async def health(classifier: Classifier, patterns: AppPatterns) -> dict[str, Any]:
+    answer = classifier.health()
+    store = patterns.health()
+    answer["pattern_store"] = store
+    if store["status"] == "down":
+        answer["status"] = "degraded"
+    return answer
 
 
 @router.get(
@@ -37,7 +44,8 @@ async def health(classifier: Classifier) -> dict[str, Any]:
     summary="Prometheus metrics",
     description="Rows classified by stage and category, request latency per endpoint, LLM outcomes, "
     "LLM model fallbacks and models available, whether the LLM circuit is open, result-cache hits/misses, "
-    "and alert webhooks sent and given up, in the Prometheus text format. Alerting rules and a Grafana "
+    "alert webhooks sent and given up, and the pattern store (patterns, new patterns by category, write "
+    "errors, lag, dropped lines, unreadable timestamps), in the Prometheus text format. Alerting rules and a Grafana "
     "dashboard over these: `resources/prometheus/`, `resources/grafana/`.",
     response_class=Response,
     responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
