@@ -285,3 +285,11 @@ def test_module_entry_point_reports_a_missing_input(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: {source}: no such file or directory"
     assert_nothing_written(output)
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("logs/x.json.gz", "json"), ("logs/x.jsonl.bz2", "json"), ("logs/*.ndjson.zst", "json"),
+    ("logs/x.csv.gz", "csv"), ("logs/x.parquet", "parquet"), ("logs/x.gz", "csv"), ("logs/2026-11-*", "csv"),
+])
+def test_guess_format_looks_through_a_compression_suffix(path: str, expected: str) -> None:
+    assert spark_job.guess_format(path) == expected
