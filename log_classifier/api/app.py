@@ -44,6 +44,7 @@ DESCRIPTION = (
 
 
 JSON_PATH = "/classify/json"
+INGEST_PATH = "/ingest"
 
 
 class ServiceApp(FastAPI):
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     metrics = install_metrics(app)
     app.include_router(service.router)
     app.include_router(classify.router)
+    app.include_router(classify.json_router)
     app.include_router(ingest.router)
     install_web(app)
 
@@ -103,7 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        allow_headers=["*"])
         )
     app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
-                                          by_path={JSON_PATH: json_limit(settings)}))
+                                          by_path={JSON_PATH: json_limit(settings),
+                                                   INGEST_PATH: ingest_limit(settings)}))
     return app
 
 
@@ -121,4 +124,13 @@ def json_limit(settings: Settings) -> BodyLimit:
         settings.json_limit_bytes,
         f"the JSON body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): "
         "split the list, or upload a CSV to POST /classify/",
+    )
+
+
+def ingest_limit(settings: Settings) -> BodyLimit:
+    """MAX_JSON_BYTES for `POST /ingest` too: a feed is JSON records like `/classify/json`'s, not an upload."""
+    return BodyLimit(
+        settings.json_limit_bytes,
+        f"the body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): "
+        "make the shipper send smaller batches",
     )

@@ -12,12 +12,12 @@ from fastapi.responses import StreamingResponse
 from log_classifier.alerts import Alerter
 from log_classifier.api.dependencies import AppAlerter, AppMetrics, AppSettings, Classifier, require_api_key
 from log_classifier.api.errors import ERROR_RESPONSES
+from log_classifier.api.json_route import JsonIntakeRoute
 from log_classifier.api.metrics import Metrics
 from log_classifier.api.schemas import ClassifiedLine, ClassifyJsonRequest, ClassifyJsonResponse
 from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
 from log_classifier.contract import Prediction
-from log_classifier.errors import PayloadTooLarge
 from log_classifier.tables import reader
 from log_classifier.tables.writer import iter_classified_csv
 
@@ -56,14 +56,20 @@ def classify_csv(
     )
 
 
-@router.post(
+# Its own router: the JSON body is read by the JSON intake (counted while parsed), not by FastAPI.
+json_router = APIRouter(tags=["classify"], dependencies=[Depends(require_api_key)], route_class=JsonIntakeRoute)
+
+
+@json_router.post(
     "/classify/json",
     summary="Classify log lines sent as JSON",
     description=(
         "Send `{\"logs\": [{\"source\": ..., \"log_message\": ...}, ...]}`; get one result per line, "
         "in the same order. At most MAX_JSON_LOGS lines per request; "
         "more is a 413 — split the list or upload a CSV to `POST /classify/`. "
-        "An empty list is valid and returns an empty `results` list."
+        "An empty list is valid and returns an empty `results` list. At most MAX_JSON_BYTES bytes "
+        "(`Content-Encoding: gzip`/`deflate` accepted, the limit holds inflated); nesting deeper than 64 "
+        "levels is a 400; a lone surrogate escape (`\\ud800`) becomes U+FFFD."
     ),
     response_model=ClassifyJsonResponse,
     responses={
@@ -76,11 +82,7 @@ def classify_json(
     classifier: Classifier, settings: AppSettings, metrics: AppMetrics, alerter: AppAlerter, body: ClassifyJsonRequest
 ) -> ClassifyJsonResponse:
     # A sync route: FastAPI runs it in the thread pool, so the cascade never blocks the event loop.
-    if len(body.logs) > settings.max_json_logs:
-        raise PayloadTooLarge(
-            f"{len(body.logs)} logs in one request; the limit is {settings.max_json_logs} (MAX_JSON_LOGS): "
-            "split the list, or upload a CSV to POST /classify/"
-        )
+    # MAX_JSON_LOGS and MAX_JSON_BYTES were held while the body was read and parsed (JsonIntakeRoute).
     sources, messages = [line.source for line in body.logs], [line.log_message for line in body.logs]
     predictions = classifier.cascade.classify(sources, messages)
     metrics.observe_predictions(predictions)
