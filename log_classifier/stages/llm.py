@@ -23,7 +23,9 @@ Failure modes and what the records get (never an exception), with the prediction
 
 The label is always ``Unclassified``. All but the first are transient (``contract.TRANSIENT_OUTCOMES``):
 a later call may do better, so they are not cached. An explicit "Unclassified" answer is a decision
-and is cached. A retired model is not a fault of the provider: it never counts towards the breaker.
+and is cached. Only the provider's failures (HTTP errors, timeouts, refused connections, unreadable
+answers) count towards the breaker; a retired model, or an error of our own making (text that cannot
+be encoded), does not.
 """
 
 from __future__ import annotations
@@ -380,11 +382,13 @@ class LlmClassifier:
             except _MalformedAnswer:
                 reason = "llm error: malformed answer"
             except Exception as err:  # the stage must answer; a surprise is logged with its traceback
+                # Not the provider's fault (text that cannot be encoded, a bug here): only provider errors
+                # count toward the breaker, so one request's bad input cannot open it for everyone.
+                self._breaker.release()  # a half-open probe must not stay taken
                 if self._closed.is_set():
-                    self._breaker.release()  # not the provider's fault: a half-open probe must not stay taken
                     return [_unresolved(REASON_SHUTDOWN, "llm_shutdown")] * len(chunk)
-                logger.exception("llm stage: unexpected error")
-                reason = f"llm error: {type(err).__name__}"
+                logger.exception("llm stage: unexpected error (not counted toward the circuit breaker)")
+                return [_unresolved(f"llm error: {type(err).__name__}", "llm_error")] * len(chunk)
             else:
                 self._breaker.record_success()
                 return [self._to_prediction(model, answer.get(log_id)) for log_id in ids]
