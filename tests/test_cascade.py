@@ -316,7 +316,6 @@ def test_training_prepares_lines_with_the_serving_function() -> None:
     import inspect
 
     import training.train as train
-
     from log_classifier.text.prepare import classification_text, masked_text
 
     assert masked_text("Ｋｅｒｎｅｌ ｐａｎｉｃ on node-7") == masked_text("Kernel panic on node-7")
