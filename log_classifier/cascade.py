@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from log_classifier.cache import ResultCache
+from log_classifier.cancellation import raise_if_cancelled
 from log_classifier.config import Settings
 from log_classifier.contract import LogRecord, Prediction, Processor, Stage
 from log_classifier.taxonomy import UNCLASSIFIED
@@ -156,6 +157,7 @@ class Cascade:
             ready = [key for key in pending if self._starts_at(key.source) <= index]
             if not ready:
                 continue
+            raise_if_cancelled()  # the client has gone: stop, and hand the keys left to whoever waits
             outcomes = stage.classify_batch([LogRecord(key.source, key.masked, originals[key]) for key in ready])
             decided = {key: outcome for key, outcome in zip(ready, outcomes, strict=True) if outcome is not None}
             self._publish(decided, owned)
@@ -250,6 +252,7 @@ class LoadedClassifier:
                 "thresholds_by_label": self.embedding.thresholds,
                 "fast_path": self.embedding.status(),
             },
+            "encoder_queue": self.embedding.queue_status(),
             "llm": llm,
             "cache": self.cascade.cache.stats(),
         }

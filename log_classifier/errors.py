@@ -4,6 +4,8 @@
     ├── ConfigurationError      bad settings or model directory: the service refuses to start
     │   └── ModelMismatchError  a model directory built for another encoder / label set / version
     ├── AuthenticationError     API_KEYS is set and the request has no valid X-API-Key: 401
+    ├── Overloaded              the encoder's queue is longer than MAX_QUEUE_S: 503 with Retry-After
+    ├── RequestCancelled        the client went away: its remaining work is dropped (499, never read)
     └── InputError              the user's upload or request is wrong: 400, with a message to fix it
         ├── PayloadTooLarge     larger than a limit: 413
         └── UnsupportedEncoding a Content-Encoding the service cannot undo: 415
@@ -28,6 +30,18 @@ class ModelMismatchError(ConfigurationError):
 
 class AuthenticationError(ClassifierError):
     """The request lacks a valid API key."""
+
+
+class Overloaded(ClassifierError):
+    """More work is queued than MAX_QUEUE_S allows: the client should retry after `retry_after_s`."""
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class RequestCancelled(ClassifierError):
+    """The request's client disconnected; raised between units of work to stop computing for it."""
 
 
 class InputError(ClassifierError):

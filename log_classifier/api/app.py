@@ -19,12 +19,18 @@ import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Scope
 
 from log_classifier.alerts import AlertCounters, NullAlerter, make_alerter
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
-from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, RequestIdMiddleware
+from log_classifier.api.middleware import (
+    BodyLimit,
+    BodySizeLimitMiddleware,
+    CancelOnDisconnectMiddleware,
+    LoadSheddingMiddleware,
+    RequestIdMiddleware,
+)
 from log_classifier.api.routes import classify, ingest, service
 from log_classifier.api.web import install_web
 from log_classifier.cascade import load_classifier
@@ -45,6 +51,11 @@ DESCRIPTION = (
 
 JSON_PATH = "/classify/json"
 INGEST_PATH = "/ingest"
+CSV_PATH = "/classify/"
+SHED_PATHS = (JSON_PATH, INGEST_PATH)
+"""Answered 503 + Retry-After while the encoder's queue is longer than MAX_QUEUE_S (log shippers retry)."""
+CANCELLABLE_PATHS = (JSON_PATH, INGEST_PATH, CSV_PATH)
+"""Their work stops when the client disconnects."""
 
 
 class ServiceApp(FastAPI):
@@ -104,9 +115,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                        allow_headers=["*"])
         )
+    # Shed before anything is read; the body limits next; then the work of clients that go is stopped.
+    app.edge_middleware.append(Middleware(LoadSheddingMiddleware, paths=SHED_PATHS, max_queue_s=settings.max_queue_s,
+                                          queue_seconds=encoder_queue_seconds))
     app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
                                           by_path={JSON_PATH: json_limit(settings),
-                                                   INGEST_PATH: ingest_limit(settings)}))
+                                                   INGEST_PATH: ingest_limit(settings)},
+                                          timeout_s=settings.request_body_timeout_s))
+    app.edge_middleware.append(Middleware(CancelOnDisconnectMiddleware, paths=CANCELLABLE_PATHS))
     return app
 
 
@@ -134,3 +150,9 @@ def ingest_limit(settings: Settings) -> BodyLimit:
         f"the body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): "
         "make the shipper send smaller batches",
     )
+
+
+def encoder_queue_seconds(scope: Scope) -> float:
+    """Seconds of work queued for the encoder (0 before the lifespan has loaded the cascade)."""
+    classifier = getattr(scope["app"].state, "classifier", None)
+    return 0.0 if classifier is None else classifier.embedding.queue.seconds()

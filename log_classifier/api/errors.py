@@ -1,6 +1,8 @@
 """Exceptions → HTTP answers, in one place. Internals never reach a response.
 
     AuthenticationError → 401 (with WWW-Authenticate)
+    Overloaded          → 503 (with Retry-After)
+    RequestCancelled    → 499 (the client has gone; for the access log)
     PayloadTooLarge     → 413
     UnsupportedEncoding → 415
     InputError          → 400
@@ -13,7 +15,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from log_classifier.errors import AuthenticationError, InputError, PayloadTooLarge, UnsupportedEncoding
+from log_classifier.errors import (
+    AuthenticationError,
+    InputError,
+    Overloaded,
+    PayloadTooLarge,
+    RequestCancelled,
+    UnsupportedEncoding,
+)
 
 API_KEY_HEADER = "X-API-Key"
 
@@ -28,6 +37,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 def error_response(status_code: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     """The one shape of every error answer: `{"detail": "..."}`."""
     return JSONResponse({"detail": detail}, status_code=status_code, headers=headers)
+
+
+CLIENT_CLOSED_REQUEST = 499
+"""nginx's status for a request whose client went away before the answer."""
+
+
+def overloaded_response(exc: Overloaded) -> JSONResponse:
+    return error_response(503, str(exc), headers={"Retry-After": str(exc.retry_after_s)})
 
 
 def status_of(exc: InputError | AuthenticationError) -> int:
@@ -46,6 +63,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AuthenticationError)
     async def authentication_error(request: Request, exc: AuthenticationError) -> JSONResponse:
         return error_response(401, str(exc), headers={"WWW-Authenticate": API_KEY_HEADER})
+
+    @app.exception_handler(Overloaded)
+    async def overloaded(request: Request, exc: Overloaded) -> JSONResponse:
+        return overloaded_response(exc)
+
+    @app.exception_handler(RequestCancelled)
+    async def cancelled(request: Request, exc: RequestCancelled) -> JSONResponse:
+        return error_response(CLIENT_CLOSED_REQUEST, str(exc))  # nobody reads it; the access log does
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> JSONResponse:

@@ -19,6 +19,7 @@ syslog PRI) is a feature of the model; a shape is classified once per severity.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from log_classifier.cancellation import raise_if_cancelled
 from log_classifier.contract import LogRecord, Prediction, Stage
 from log_classifier.model.embedders import Embedder
 from log_classifier.text.severity import read_severity
@@ -34,6 +36,10 @@ PREDICT_SLICE = 2048
 """Texts whose features are held at once (memory follows this, not the number of new shapes)."""
 ENCODE_UNIT = 64
 """Texts encoded in one turn of the encoder; about 0.1-0.2 s on two cores."""
+INITIAL_ENCODE_RATE = 300.0
+"""Texts per second assumed before the first turn is measured (2-4 ms a text on two cores)."""
+RATE_SMOOTHING = 0.2
+"""Weight of the newest turn in the encoder's measured rate."""
 
 
 class FairLock:
@@ -60,6 +66,48 @@ class FairLock:
                 self._waiters.popleft().set()
             else:
                 self._held = False
+
+
+class EncoderQueue:
+    """Texts waiting for the contextual encoder and its measured rate, so that the queue's length can
+    be told in seconds of work (load shedding: MAX_QUEUE_S). Thread-safe."""
+
+    def __init__(self, initial_rate: float = INITIAL_ENCODE_RATE) -> None:
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self._rate = initial_rate
+
+    def add(self, texts: int) -> None:
+        with self._lock:
+            self._waiting += texts
+
+    def done(self, texts: int, seconds: float) -> None:
+        """`texts` were encoded in `seconds`: they leave the queue and update the rate (a moving average)."""
+        with self._lock:
+            self._waiting -= texts
+            if texts and seconds > 0:
+                self._rate += RATE_SMOOTHING * (texts / seconds - self._rate)
+
+    def drop(self, texts: int) -> None:
+        """Texts that will not be encoded after all (their request stopped)."""
+        with self._lock:
+            self._waiting -= texts
+
+    @property
+    def waiting(self) -> int:
+        with self._lock:
+            return self._waiting
+
+    @property
+    def rate(self) -> float:
+        """Texts per second, measured over the recent encoder turns."""
+        with self._lock:
+            return self._rate
+
+    def seconds(self) -> float:
+        """How long the encoder needs for what is queued now, at its measured rate."""
+        with self._lock:
+            return self._waiting / self._rate
 
 
 @dataclass(frozen=True)
@@ -95,6 +143,8 @@ class EmbeddingClassifier:
         self.labels = [str(label) for label in classifier.classes_]
         # One model shared by concurrent requests: one encode at a time also keeps 2 cores busy, not 4.
         self._turns = FairLock()
+        self.queue = EncoderQueue()
+        """Texts waiting for (or in) the encoder, and its measured rate: how long the queue is, in seconds."""
         self._counts_lock = threading.Lock()
         self.counts = {"fast": 0, "full": 0}
         """Distinct texts answered by the fast path, and texts the contextual encoder embedded."""
@@ -106,6 +156,11 @@ class EmbeddingClassifier:
         if self.fast is None:
             return {"enabled": False, **counts}
         return {"enabled": True, "encoder": self.fast.embedder.name, "threshold": self.fast.threshold, **counts}
+
+    def queue_status(self) -> dict[str, Any]:
+        """The encoder's queue for /health: texts waiting, its measured rate, and how long that is."""
+        return {"texts": self.queue.waiting, "rate_per_s": round(self.queue.rate, 1),
+                "seconds": round(self.queue.seconds(), 2)}
 
     def close(self) -> None:
         """Release the encoder's threads."""
@@ -142,6 +197,7 @@ class EmbeddingClassifier:
         assert fast is not None
         answers: dict[tuple[str, str], Prediction | None] = {}
         for start in range(0, len(keys), PREDICT_SLICE):
+            raise_if_cancelled()
             piece = keys[start : start + PREDICT_SLICE]
             texts = [text for text, _ in piece]
             position = {text: index for index, text in enumerate(dict.fromkeys(texts))}
@@ -174,11 +230,23 @@ class EmbeddingClassifier:
         return np.vstack(parts) if parts else np.zeros((0, len(self.labels)))
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeddings of `texts`, one turn of the encoder per `ENCODE_UNIT` texts."""
-        with self._counts_lock:
-            self.counts["full"] += len(texts)
+        """Embeddings of `texts`, one turn of the encoder per `ENCODE_UNIT` texts. Between turns, a
+        request whose client has gone stops here (`RequestCancelled`)."""
         vectors = []
-        for start in range(0, len(texts), ENCODE_UNIT):
-            with self._turns:
-                vectors.append(self.embedder.encode(texts[start : start + ENCODE_UNIT]))
+        self.queue.add(len(texts))
+        left = len(texts)
+        try:
+            for start in range(0, len(texts), ENCODE_UNIT):
+                unit = texts[start : start + ENCODE_UNIT]
+                raise_if_cancelled()
+                with self._turns:
+                    raise_if_cancelled()  # the client may have left while this request waited for its turn
+                    started = time.perf_counter()
+                    vectors.append(self.embedder.encode(unit))
+                    self.queue.done(len(unit), time.perf_counter() - started)
+                left -= len(unit)
+                with self._counts_lock:
+                    self.counts["full"] += len(unit)
+        finally:
+            self.queue.drop(left)
         return np.vstack(vectors)
