@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from log_classifier.alerts import Alerter
@@ -18,12 +18,21 @@ from log_classifier.api.schemas import ClassifiedLine, ClassifyJsonRequest, Clas
 from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
 from log_classifier.contract import Prediction
+from log_classifier.errors import InputError
 from log_classifier.tables import reader
 from log_classifier.tables.writer import iter_classified_csv
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["classify"], dependencies=[Depends(require_api_key)])
+
+
+async def one_file_part(request: Request) -> None:
+    """One `file` part per upload: with two, FastAPI would silently take one of them."""
+    form = await request.form()  # parsed already, for the `file` parameter: FastAPI keeps it
+    parts = len(form.getlist("file"))
+    if parts > 1:
+        raise InputError(f"{parts} 'file' parts in one upload: send one CSV per request")
 
 
 @router.post(
@@ -40,6 +49,7 @@ router = APIRouter(tags=["classify"], dependencies=[Depends(require_api_key)])
     },
 )
 def classify_csv(
+    _one_file: Annotated[None, Depends(one_file_part)],
     classifier: Classifier,
     settings: AppSettings,
     metrics: AppMetrics,
