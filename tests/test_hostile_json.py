@@ -158,7 +158,8 @@ def test_gzip_bombs_are_a_413_while_other_clients_are_answered(kind: str) -> Non
             stop.set()
             prober.join()
             watcher.join()
+    print(f"server memory grew by {peak[0] / 2**20:.0f} MB at peak")
     assert peak[0] < 300 * 1024 * 1024, f"server memory grew by {peak[0] / 2**20:.0f} MB"
     assert response.status_code == 413
-    assert "at least 10001 records in one request; the limit is 10000 (MAX_JSON_LOGS)" in response.json()["detail"]
+    assert "MAX_JSON_LOGS" in response.json()["detail"]  # too many records, or arrays and objects per record
     assert probes and set(probes) == {200}

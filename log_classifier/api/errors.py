@@ -32,6 +32,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     401: {"description": "API_KEYS is set and X-API-Key is missing or wrong."},
     413: {"description": "The upload is larger than MAX_UPLOAD_MB."},
 }
+OVERLOADED_RESPONSE: dict[str, object] = {
+    "description": "The encoder's queue holds more than MAX_QUEUE_S seconds of work: retry after `Retry-After` seconds.",
+    "headers": {"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}},
+}
 
 
 def error_response(status_code: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:

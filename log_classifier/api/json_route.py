@@ -38,13 +38,13 @@ def classify_json_limits(settings: Settings) -> JsonLimits:
 class _ParsedRequest(Request):
     """The request with its body already read and parsed: FastAPI asks it for both."""
 
-    def __init__(self, request: Request, body: bytes, value: Any) -> None:
+    def __init__(self, request: Request, body: bytes | bytearray, value: Any) -> None:
         super().__init__(request.scope, request.receive)
         self._intake_body = body
         self._intake_value = value
 
     async def body(self) -> bytes:
-        return self._intake_body
+        return bytes(self._intake_body[:1])  # FastAPI only asks whether there is one; json() has the value
 
     async def json(self) -> Any:
         return self._intake_value

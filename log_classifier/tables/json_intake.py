@@ -8,6 +8,8 @@ request body as JSON. What it guards against, each refused with our own error (`
   (`BodyDecoder`), never inflated past the limit;
 - more records than the limit: counted while parsing, element by element: a 30-million-element
   array of `{}` is refused after `max_records + 1` elements, not after being parsed whole;
+- more arrays and objects than `CONTAINERS_PER_RECORD` per allowed record (`{"log": [[],[],…]}`):
+  counted before parsing;
 - nesting deeper than `MAX_JSON_DEPTH`: 400 (Python's parser would raise RecursionError);
 - lone surrogate escapes (`"\\ud800"`: valid JSON, not encodable text): replaced with U+FFFD here,
   so nothing downstream (the encoder, the LLM client, the cache, another request) ever sees one;
@@ -43,6 +45,10 @@ Record = dict[str, Any]
 
 MAX_JSON_DEPTH = 64
 """Deepest nesting of arrays and objects accepted (a record is level 1; OTLP JSON needs about 12)."""
+CONTAINERS_PER_RECORD = 100
+"""Arrays and objects a body may hold, per record it may hold: `[]` costs 3 bytes on the wire and ~60
+in memory, so a body of them, even in one record, would be a memory bomb. Counted as `[` and `{`
+characters before parsing (those inside strings too: an upper bound, generous on purpose)."""
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # A surrogate escape (\ud800-\udfff) anywhere: only then are strings walked for lone surrogates.
@@ -103,7 +109,7 @@ class BodyDecoder:
         self._limit = limit
         self._limit_name = limit_name
         self._inflater = zlib.decompressobj(self._wbits) if self._wbits is not None else None
-        self._parts: list[bytes] = []
+        self._body = bytearray()  # grown in place: no second copy when the body is finished
         self._size = 0
         self._compressed = 0
 
@@ -134,21 +140,20 @@ class BodyDecoder:
             else:
                 data = b""
 
-    def finish(self) -> bytes:
+    def finish(self) -> bytearray:
         if self._inflater is not None and self._compressed and not self._inflater.eof:
             raise InputError(f"the {self.encoding} body ends early (truncated)")
-        return b"".join(self._parts)
+        return self._body
 
     def _append(self, data: bytes) -> None:
         self._size += len(data)
         if self._size > self._limit:
             what = "decompressed body" if self._inflater is not None else "body"
             raise PayloadTooLarge(f"the {what} is larger than {self._limit_name}")
-        if data:
-            self._parts.append(data)
+        self._body += data
 
 
-async def receive_body(chunks: AsyncIterator[bytes], *, content_encoding: str, limits: JsonLimits) -> bytes:
+async def receive_body(chunks: AsyncIterator[bytes], *, content_encoding: str, limits: JsonLimits) -> bytearray:
     """The body, inflated, from its chunks as they arrive; more than `limits.max_bytes` is a 413 at once."""
     from starlette.concurrency import run_in_threadpool  # the HTTP side only; parsing needs no starlette
 
@@ -164,13 +169,14 @@ async def receive_body(chunks: AsyncIterator[bytes], *, content_encoding: str, l
 # --- text: parsing with the limits -----------------------------------------------------------------
 
 
-def parse_document(body: bytes, limits: JsonLimits, *, records_key: str | None = None) -> Any:
+def parse_document(body: bytes | bytearray, limits: JsonLimits, *, records_key: str | None = None) -> Any:
     """One JSON value. With `records_key`, the body must be an object, and the array under that key
     is counted element by element (at most `limits.max_records`): `/classify/json`'s `logs`."""
     text = _decode(body)
     start = _skip(text, 0)
     if start == len(text):
         raise InputError("the body is empty: send a JSON document")
+    _check_containers(text, limits)
     fixing = _SURROGATE_ESCAPE.search(text) is not None
     try:
         if records_key is not None and text.startswith("{", start):
@@ -185,7 +191,7 @@ def parse_document(body: bytes, limits: JsonLimits, *, records_key: str | None =
     return _checked(value, limits.max_depth, fixing, where="the body")
 
 
-def parse_records(body: bytes, limits: JsonLimits) -> list[Record]:
+def parse_records(body: bytes | bytearray, limits: JsonLimits) -> list[Record]:
     """The records of a JSON-array or NDJSON body (what log shippers send), in order.
 
     Told apart by the first character: `[` is an array, anything else one object per line (blank
@@ -195,6 +201,7 @@ def parse_records(body: bytes, limits: JsonLimits) -> list[Record]:
     start = _skip(text, 0)
     if start == len(text):
         return []
+    _check_containers(text, limits)
     fixing = _SURROGATE_ESCAPE.search(text) is not None
     if text[start] == "[":
         return _parse_array_records(text, start, limits, fixing)
@@ -245,12 +252,22 @@ def _parse_int(text: str) -> int | RawNumber:
 _DECODER = json.JSONDecoder(parse_float=_parse_float, parse_int=_parse_int, parse_constant=_reject_constant)
 
 
-def _decode(body: bytes) -> str:
+def _decode(body: bytes | bytearray) -> str:
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = body.count(b"\n", 0, exc.start) + 1
         raise InputError(f"line {line}: the body is not UTF-8 text (byte {exc.start})") from None
+
+
+def _check_containers(text: str, limits: JsonLimits) -> None:
+    allowed = max(limits.max_records, 1) * CONTAINERS_PER_RECORD
+    containers = text.count("[") + text.count("{")  # C speed; an upper bound (brackets in strings count too)
+    if containers > allowed:
+        raise PayloadTooLarge(
+            f"the body holds up to {containers} JSON arrays and objects; at most {allowed} are accepted "
+            f"({CONTAINERS_PER_RECORD} per record of {limits.records_name})"
+        )
 
 
 def _skip(text: str, pos: int) -> int:

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from log_classifier.alerts import Alerter
 from log_classifier.api.dependencies import AppAlerter, AppMetrics, AppSettings, Classifier, require_api_key
-from log_classifier.api.errors import ERROR_RESPONSES
+from log_classifier.api.errors import ERROR_RESPONSES, OVERLOADED_RESPONSE
 from log_classifier.api.json_route import JsonIntakeRoute
 from log_classifier.api.metrics import Metrics
 from log_classifier.api.schemas import ClassifiedLine, ClassifyJsonRequest, ClassifyJsonResponse
@@ -86,6 +86,7 @@ json_router = APIRouter(tags=["classify"], dependencies=[Depends(require_api_key
         400: {"description": "The body is not the documented JSON; `detail` says which field is wrong."},
         401: ERROR_RESPONSES[401],
         413: {"description": "More than MAX_JSON_LOGS lines, or a body larger than MAX_JSON_BYTES."},
+        503: OVERLOADED_RESPONSE,
     },
 )
 def classify_json(

@@ -25,7 +25,7 @@ from starlette.requests import ClientDisconnect
 
 from log_classifier.alerts import Alerter
 from log_classifier.api.dependencies import AppAlerter, AppMetrics, AppSettings, Classifier, require_api_key
-from log_classifier.api.errors import ERROR_RESPONSES
+from log_classifier.api.errors import ERROR_RESPONSES, OVERLOADED_RESPONSE
 from log_classifier.api.metrics import Metrics
 from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
@@ -91,6 +91,7 @@ _RECORD_SCHEMA = {"type": "object", "additionalProperties": True,
         413: {"description": "More than MAX_JSON_LOGS records, or a body (or its decompressed size) larger "
               "than MAX_JSON_BYTES."},
         415: {"description": "A Content-Encoding other than gzip, deflate or identity."},
+        503: OVERLOADED_RESPONSE,
     },
 )
 async def ingest(
@@ -128,7 +129,7 @@ def ingest_limits(settings: Settings) -> JsonLimits:
 
 
 def _classify_feed(
-    body: bytes,
+    body: bytes | bytearray,
     limits: JsonLimits,
     *,
     classifier: LoadedClassifier,
