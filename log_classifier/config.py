@@ -95,8 +95,9 @@ class Settings(BaseSettings):
     )
     neutralise_formulas: bool = True
     max_queue_s: float = Field(
-        10.0, gt=0, le=3600, description="Load shedding: while the encoder's queue holds more than this many "
-        "seconds of work (at its measured rate), new POST /classify/json and /ingest requests get 503 + Retry-After",
+        2.0, gt=0, le=3600, description="Load shedding: while a new request would wait more than this many seconds "
+        "for the encoder (a turn of every caller ahead of it, at the measured rate), new POST /classify/json and "
+        "/ingest requests get 503 + Retry-After",
     )
     request_body_timeout_s: float = Field(
         120.0, gt=0, le=86_400, description="A request body must have arrived this many seconds after the "

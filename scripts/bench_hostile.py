@@ -26,6 +26,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -163,19 +165,14 @@ def soak(base: str, seconds: float) -> None:
           f"(503), accepted p50 {statistics.median(accepted) if accepted else 0:.2f} s, p99 {p99:.2f} s", flush=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--shapes", type=int, default=1000)
-    parser.add_argument("--give-up", type=float, default=3.0)
-    parser.add_argument("--soak-s", type=float, default=20.0)
-    parser.add_argument("--max-queue-s", default="2")
-    args = parser.parse_args()
+@contextmanager
+def running_server(max_queue_s: str) -> Iterator[tuple[str, int]]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "server:app", "--port", str(port),
                                "--log-level", "warning"], cwd=ROOT,
-                              env={**os.environ, "EMBEDDING_FAST_PATH": "false", "MAX_QUEUE_S": args.max_queue_s})
+                              env={**os.environ, "EMBEDDING_FAST_PATH": "false", "MAX_QUEUE_S": max_queue_s,
+                                   "LOG_LEVEL": "WARNING"})
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -187,12 +184,26 @@ def main() -> None:
             if time.monotonic() > deadline:
                 raise SystemExit("the server did not start")
             time.sleep(0.5)
-        bombs(base, server.pid)
-        departing_clients(base, server.pid, args.clients, args.shapes, args.give_up)
-        soak(base, args.soak_s)
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--shapes", type=int, default=1000)
+    parser.add_argument("--give-up", type=float, default=3.0)
+    parser.add_argument("--soak-s", type=float, default=20.0)
+    parser.add_argument("--max-queue-s", default="5", help="MAX_QUEUE_S for the soak (the others run without shedding)")
+    args = parser.parse_args()
+    with running_server("3600") as (base, pid):
+        bombs(base, pid)
+        departing_clients(base, pid, args.clients, args.shapes, args.give_up)
+    with running_server(args.max_queue_s) as (base, pid):
+        soak(base, args.soak_s)
+        print(f"(MAX_QUEUE_S={args.max_queue_s})")
 
 
 if __name__ == "__main__":

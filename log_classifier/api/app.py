@@ -36,6 +36,7 @@ from log_classifier.api.web import install_web
 from log_classifier.cascade import load_classifier
 from log_classifier.config import Settings, get_settings
 from log_classifier.logging_setup import configure_logging
+from log_classifier.stages.encoder_queue import EncoderQueue
 
 DESCRIPTION = (
     "Sorts log lines into nine categories with a cascade: regex rules, sentence embeddings + "
@@ -117,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     # Shed before anything is read; the body limits next; then the work of clients that go is stopped.
     app.edge_middleware.append(Middleware(LoadSheddingMiddleware, paths=SHED_PATHS, max_queue_s=settings.max_queue_s,
-                                          queue_seconds=encoder_queue_seconds))
+                                          queue_of=encoder_queue))
     app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
                                           by_path={JSON_PATH: json_limit(settings),
                                                    INGEST_PATH: ingest_limit(settings)},
@@ -152,7 +153,7 @@ def ingest_limit(settings: Settings) -> BodyLimit:
     )
 
 
-def encoder_queue_seconds(scope: Scope) -> float:
-    """Seconds of work queued for the encoder (0 before the lifespan has loaded the cascade)."""
+def encoder_queue(scope: Scope) -> EncoderQueue | None:
+    """The encoder's queue of the app serving `scope` (None before the lifespan has loaded the cascade)."""
     classifier = getattr(scope["app"].state, "classifier", None)
-    return 0.0 if classifier is None else classifier.embedding.queue.seconds()
+    return None if classifier is None else classifier.embedding.queue

@@ -17,6 +17,7 @@ from log_classifier.api.errors import error_response, overloaded_response
 from log_classifier.cancellation import CancelToken, bound
 from log_classifier.errors import Overloaded
 from log_classifier.logging_setup import REQUEST_ID_HEADER, incoming_request_id, request_id_var
+from log_classifier.stages.encoder_queue import EncoderQueue
 
 access_log = logging.getLogger("log_classifier.access")
 
@@ -143,32 +144,37 @@ async def _send_error(scope: Scope, send: Send, status: int, detail: str) -> Non
 class LoadSheddingMiddleware:
     """Pure ASGI: while the encoder's queue holds more than `max_queue_s` of work, new requests to
     `paths` are answered 503 with Retry-After at once, before their body is read: shippers back off
-    and retry instead of timing out, and the requests accepted keep their latency.
+    and retry instead of timing out, and the requests accepted keep their latency. A request let in
+    counts as work on its way until its texts reach the encoder (`EncoderQueue.admitted`).
 
-    `queue_seconds(scope)` tells the queue's length in seconds (from the app's state).
+    `queue_of(scope)` is the app's encoder queue (None before the lifespan has loaded it).
     """
 
     def __init__(self, app: ASGIApp, *, paths: Collection[str], max_queue_s: float,
-                 queue_seconds: Callable[[Scope], float]) -> None:
+                 queue_of: Callable[[Scope], EncoderQueue | None]) -> None:
         self.app = app
         self.paths = frozenset(paths)
         self.max_queue_s = max_queue_s
-        self.queue_seconds = queue_seconds
+        self.queue_of = queue_of
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] in self.paths:
-            queued = self.queue_seconds(scope)
-            if queued > self.max_queue_s:
-                # Come back when the queue should be under the limit again (at least a second).
-                retry_after = max(1, math.ceil(queued - self.max_queue_s))
-                error = Overloaded(
-                    f"the service is busy: {queued:.0f} s of work queued (MAX_QUEUE_S is {self.max_queue_s:g}); "
-                    f"retry after {retry_after} s", retry_after_s=retry_after,
-                )
-                access_log.warning("shedding %s %s: %s", scope["method"], scope["path"], error)
-                await overloaded_response(error)(scope, _nothing_to_receive, send)
-                return
-        await self.app(scope, receive, send)
+        queue = self.queue_of(scope) if scope["type"] == "http" and scope["path"] in self.paths else None
+        if queue is None:
+            await self.app(scope, receive, send)
+            return
+        queued = queue.seconds()
+        if queued > self.max_queue_s:
+            # Come back when the queue should be under the limit again (at least a second).
+            retry_after = max(1, math.ceil(queued - self.max_queue_s))
+            error = Overloaded(
+                f"the service is busy: {queued:.0f} s of work queued (MAX_QUEUE_S is {self.max_queue_s:g}); "
+                f"retry after {retry_after} s", retry_after_s=retry_after,
+            )
+            access_log.warning("shedding %s %s: %s", scope["method"], scope["path"], error)
+            await overloaded_response(error)(scope, _nothing_to_receive, send)
+            return
+        with queue.admitted():
+            await self.app(scope, receive, send)
 
 
 class CancelOnDisconnectMiddleware:

@@ -30,16 +30,13 @@ import numpy as np
 from log_classifier.cancellation import raise_if_cancelled
 from log_classifier.contract import LogRecord, Prediction, Stage
 from log_classifier.model.embedders import Embedder
+from log_classifier.stages.encoder_queue import EncoderQueue
 from log_classifier.text.severity import read_severity
 
 PREDICT_SLICE = 2048
 """Texts whose features are held at once (memory follows this, not the number of new shapes)."""
 ENCODE_UNIT = 64
 """Texts encoded in one turn of the encoder; about 0.1-0.2 s on two cores."""
-INITIAL_ENCODE_RATE = 300.0
-"""Texts per second assumed before the first turn is measured (2-4 ms a text on two cores)."""
-RATE_SMOOTHING = 0.2
-"""Weight of the newest turn in the encoder's measured rate."""
 
 
 class FairLock:
@@ -66,48 +63,6 @@ class FairLock:
                 self._waiters.popleft().set()
             else:
                 self._held = False
-
-
-class EncoderQueue:
-    """Texts waiting for the contextual encoder and its measured rate, so that the queue's length can
-    be told in seconds of work (load shedding: MAX_QUEUE_S). Thread-safe."""
-
-    def __init__(self, initial_rate: float = INITIAL_ENCODE_RATE) -> None:
-        self._lock = threading.Lock()
-        self._waiting = 0
-        self._rate = initial_rate
-
-    def add(self, texts: int) -> None:
-        with self._lock:
-            self._waiting += texts
-
-    def done(self, texts: int, seconds: float) -> None:
-        """`texts` were encoded in `seconds`: they leave the queue and update the rate (a moving average)."""
-        with self._lock:
-            self._waiting -= texts
-            if texts and seconds > 0:
-                self._rate += RATE_SMOOTHING * (texts / seconds - self._rate)
-
-    def drop(self, texts: int) -> None:
-        """Texts that will not be encoded after all (their request stopped)."""
-        with self._lock:
-            self._waiting -= texts
-
-    @property
-    def waiting(self) -> int:
-        with self._lock:
-            return self._waiting
-
-    @property
-    def rate(self) -> float:
-        """Texts per second, measured over the recent encoder turns."""
-        with self._lock:
-            return self._rate
-
-    def seconds(self) -> float:
-        """How long the encoder needs for what is queued now, at its measured rate."""
-        with self._lock:
-            return self._waiting / self._rate
 
 
 @dataclass(frozen=True)
@@ -143,8 +98,8 @@ class EmbeddingClassifier:
         self.labels = [str(label) for label in classifier.classes_]
         # One model shared by concurrent requests: one encode at a time also keeps 2 cores busy, not 4.
         self._turns = FairLock()
-        self.queue = EncoderQueue()
-        """Texts waiting for (or in) the encoder, and its measured rate: how long the queue is, in seconds."""
+        self.queue = EncoderQueue(unit=ENCODE_UNIT)
+        """Who waits for the encoder and its measured rate: how long a new request would wait (load shedding)."""
         self._counts_lock = threading.Lock()
         self.counts = {"fast": 0, "full": 0}
         """Distinct texts answered by the fast path, and texts the contextual encoder embedded."""
@@ -158,9 +113,8 @@ class EmbeddingClassifier:
         return {"enabled": True, "encoder": self.fast.embedder.name, "threshold": self.fast.threshold, **counts}
 
     def queue_status(self) -> dict[str, Any]:
-        """The encoder's queue for /health: texts waiting, its measured rate, and how long that is."""
-        return {"texts": self.queue.waiting, "rate_per_s": round(self.queue.rate, 1),
-                "seconds": round(self.queue.seconds(), 2)}
+        """The encoder's queue for /health: texts waiting, requests on their way, its rate, how long that is."""
+        return self.queue.status()
 
     def close(self) -> None:
         """Release the encoder's threads."""
@@ -233,8 +187,7 @@ class EmbeddingClassifier:
         """Embeddings of `texts`, one turn of the encoder per `ENCODE_UNIT` texts. Between turns, a
         request whose client has gone stops here (`RequestCancelled`)."""
         vectors = []
-        self.queue.add(len(texts))
-        left = len(texts)
+        waiting = self.queue.add(len(texts))
         try:
             for start in range(0, len(texts), ENCODE_UNIT):
                 unit = texts[start : start + ENCODE_UNIT]
@@ -243,10 +196,9 @@ class EmbeddingClassifier:
                     raise_if_cancelled()  # the client may have left while this request waited for its turn
                     started = time.perf_counter()
                     vectors.append(self.embedder.encode(unit))
-                    self.queue.done(len(unit), time.perf_counter() - started)
-                left -= len(unit)
+                    self.queue.done(waiting, len(unit), time.perf_counter() - started)
                 with self._counts_lock:
                     self.counts["full"] += len(unit)
         finally:
-            self.queue.drop(left)
+            self.queue.leave(waiting)
         return np.vstack(vectors)
