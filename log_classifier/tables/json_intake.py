@@ -58,7 +58,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 @dataclass(frozen=True)
 class JsonLimits:
-    """What one body may hold. `limit_name` and `hint` go into the 413's message."""
+    """What one body may hold. `bytes_name`, `records_name`, `noun` and `hint` go into the 413s' messages."""
 
     max_bytes: int
     max_records: int
@@ -182,7 +182,7 @@ def parse_document(body: bytes | bytearray, limits: JsonLimits, *, records_key: 
         if records_key is not None and text.startswith("{", start):
             value, end = _scan_object(text, start, records_key, limits)
         else:
-            value, end = _value(text, start)
+            value, end = _value(text, start, limits.max_depth)
         end = _skip(text, end)
         if end != len(text):
             raise json.JSONDecodeError("Extra data", text, end)
@@ -275,12 +275,12 @@ def _skip(text: str, pos: int) -> int:
     return match.end() if match else pos
 
 
-def _value(text: str, pos: int) -> tuple[Any, int]:
+def _value(text: str, pos: int, max_depth: int = MAX_JSON_DEPTH) -> tuple[Any, int]:
     """One JSON value at `pos` (the C scanner); too deep for it is our 400, not a RecursionError."""
     try:
         return _DECODER.raw_decode(text, pos)
     except RecursionError:
-        raise InputError(f"the JSON is nested deeper than {MAX_JSON_DEPTH} levels") from None  # far deeper
+        raise InputError(f"the JSON is nested deeper than {max_depth} levels") from None  # far deeper, in fact
     except json.JSONDecodeError:
         raise
     except ValueError as exc:  # NaN / Infinity: reported like any other syntax error
@@ -303,7 +303,7 @@ def _scan_array(text: str, pos: int, limits: JsonLimits, check: Callable[[Any, i
     while True:
         if len(items) == limits.max_records:
             raise _too_many(limits)
-        item, pos = _value(text, pos)
+        item, pos = _value(text, pos, limits.max_depth)
         check(item, len(items))
         items.append(item)
         pos = _skip(text, pos)
@@ -324,7 +324,7 @@ def _scan_object(text: str, pos: int, records_key: str, limits: JsonLimits) -> t
     while True:
         if not text.startswith('"', pos):
             raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, pos)
-        name, pos = _value(text, pos)
+        name, pos = _value(text, pos, limits.max_depth)
         pos = _skip(text, pos)
         if not text.startswith(":", pos):
             raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
@@ -332,7 +332,7 @@ def _scan_object(text: str, pos: int, records_key: str, limits: JsonLimits) -> t
         if name == records_key and text.startswith("[", pos):
             members[name], pos = _scan_array(text, pos, limits, lambda item, index: None)
         else:
-            members[name], pos = _value(text, pos)
+            members[name], pos = _value(text, pos, limits.max_depth)
         pos = _skip(text, pos)
         if text.startswith(",", pos):
             pos = _skip(text, pos + 1)
@@ -373,7 +373,7 @@ def _parse_lines(text: str, limits: JsonLimits, fixing: bool) -> list[Record]:
         if len(records) == limits.max_records:
             raise _too_many(limits)
         try:
-            value, stop = _value(line, 0)
+            value, stop = _value(line, 0, limits.max_depth)
             if stop != len(line):
                 raise json.JSONDecodeError("Extra data", line, stop)
         except json.JSONDecodeError as exc:
@@ -393,7 +393,7 @@ def _parse_lines(text: str, limits: JsonLimits, fixing: bool) -> list[Record]:
 def _single_object(text: str, limits: JsonLimits, fixing: bool) -> Record | None:
     """A body that is one (pretty-printed) JSON object, or None."""
     try:
-        value, end = _value(text, _skip(text, 0))
+        value, end = _value(text, _skip(text, 0), limits.max_depth)
     except (ValueError, InputError):
         return None
     if _skip(text, end) != len(text) or not isinstance(value, dict):
