@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fake_groq import FakeGroq
 from fastapi.testclient import TestClient
 from helpers import make_settings
 from live_server import serve
@@ -113,6 +114,20 @@ def test_one_big_request_does_not_shed_a_small_one(busy_server: tuple[str, Any])
     assert small.status_code == 200, small.text
     assert big["r"].status_code == 200
     assert queue["callers"] <= 1 and queue["seconds"] < 1.0 < queue["texts"] / queue["rate_per_s"]
+
+
+def test_llm_calls_stop_when_the_client_disconnects(fake_groq: FakeGroq) -> None:
+    fake_groq.hang(3.0)  # each LLM call takes 3 s; one worker takes them one after the other
+    settings = make_settings(groq_api_key="k", groq_base_url=fake_groq.base_url, groq_model="fake-model",
+                             llm_sources=["LegacyCRM"], llm_batch_size=1, llm_concurrency=1, llm_max_retries=0,
+                             llm_timeout_s=10, llm_budget_s=60)
+    logs = [{"source": "LegacyCRM", "log_message": f"Refund approval for order {word} stalled"} for word in WORDS[:10]]
+    with serve(create_app(settings)) as base_url:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(f"{base_url}/classify/json", json={"logs": logs}, timeout=1.0)
+        time.sleep(6.0)  # two more calls would have started by now
+        asked = len(fake_groq.requests)
+    assert asked == 1  # the call on the wire when the client left, and no other
 
 
 def test_a_trickling_body_is_answered_408_and_let_go() -> None:
