@@ -5,6 +5,7 @@ Map (see README "Where do I change X"):
     config.py        every setting (env / .env)          taxonomy.py   the category names
     contract.py      LogRecord, Prediction, Processor    errors.py     exception hierarchy
     cascade.py       the cascade and its loading         cache.py      the result cache
+    cancellation.py  stopping work for clients that left
     stages/          regex, embedding, llm processors    text/         masking, redaction
     model/           encoders, estimator, model dir      tables/       CSV reading and writing
     api/             FastAPI app, routes, middleware     cli.py        `python classifier.py`

@@ -96,7 +96,7 @@ class _Pending:
     count: int = 0
     first_seen: float = 0.0  # wall clock
     last_seen: float = 0.0
-    samples: list[tuple[str, str, str]] = field(default_factory=list)  # (source, message, request_id), raw
+    samples: list[tuple[str, str, str]] = field(default_factory=list)  # (source, message, request_id), raw, whole
 
 
 @dataclass(frozen=True)
@@ -167,10 +167,9 @@ class WebhookAlerter:
                 pending.count += 1
                 pending.last_seen = now
                 if len(pending.samples) < self.max_samples:
-                    # Raw and cut to size here; redacted in the sender thread, off the request path.
-                    pending.samples.append(
-                        (sources[i][:SAMPLE_SOURCE_CHARS], messages[i][: SAMPLE_MESSAGE_CHARS * 2], request_id)
-                    )
+                    # Kept whole and raw (a reference, no copy): the sender thread redacts the whole text and
+                    # only then cuts it; a cut first could split a secret so that no redaction rule sees it.
+                    pending.samples.append((sources[i], messages[i], request_id))
             self._last_request_id = request_id
             self._cond.notify()
 
@@ -246,7 +245,7 @@ class WebhookAlerter:
         summary = ", ".join(f"{count} {label}" for label, count in counts.items())
         samples = [
             {
-                "source": redact(source),
+                "source": _cut(redact(source), SAMPLE_SOURCE_CHARS),
                 "message": _cut(redact(message), SAMPLE_MESSAGE_CHARS),
                 "label": label,
                 "request_id": sample_request_id,
@@ -355,8 +354,10 @@ def _cut(text: str, limit: int) -> str:
 
 
 def _duration(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds:.1f} s"  # one burst: "in the last 0.0 s", never a second that did not pass
     if seconds < 90:
-        return f"{max(1, round(seconds))} s"
+        return f"{round(seconds)} s"
     if seconds < 5400:
         return f"{round(seconds / 60)} min"
     return f"{seconds / 3600:.1f} h"

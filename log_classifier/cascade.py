@@ -8,7 +8,9 @@ Results are kept in a bounded LRU cache across requests.
 Single-flight: a key that one call is computing is not computed again by a concurrent call; that
 call waits for the first one's result and shares it, whichever stage decides it (so a burst of the
 same new LLM-routed line makes one LLM call). A transient result (an LLM outage) is shared with
-those waiting but not cached: the next call tries again.
+those waiting but not cached: the next call tries again. A call that fails (a stage raised, its
+client went away) hands its keys back: those waiting compute them themselves and never receive
+another request's exception.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from log_classifier.cache import ResultCache
+from log_classifier.cancellation import raise_if_cancelled
 from log_classifier.config import Settings
 from log_classifier.contract import LogRecord, Prediction, Processor, Stage
 from log_classifier.taxonomy import UNCLASSIFIED
@@ -34,6 +37,8 @@ if TYPE_CHECKING:  # the stages import heavy libraries; load_classifier imports 
 log = logging.getLogger(__name__)
 
 EMPTY_MESSAGE = Prediction(UNCLASSIFIED, "none", 0.0, "empty log_message", "empty")
+NO_LETTERS = Prediction(UNCLASSIFIED, "none", 0.0, "no letters in the message", "empty")
+"""A line with nothing to classify (`{}`, `.`, a NUL, only digits): no label is better than a guess."""
 NO_STAGE_DECIDED = Prediction(UNCLASSIFIED, "none", 0.0, "no stage was confident", "undecided")
 
 
@@ -75,7 +80,7 @@ class Cascade:
         self.max_message_chars = max_message_chars
         # Keys being computed, with the future their result goes into; guarded with the cache by one lock,
         # so a key is always either cached, in flight, or free for exactly one caller to claim.
-        self._in_flight: dict[Key, Future[Prediction]] = {}
+        self._in_flight: dict[Key, Future[Prediction | None]] = {}
         self._flight_lock = threading.Lock()
 
     def classify(self, sources: Sequence[str], messages: Sequence[str]) -> list[Prediction]:
@@ -102,35 +107,49 @@ class Cascade:
         stats.keys = len(distinct)
 
         resolved: dict[Key, Prediction] = {}
-        owned: dict[Key, Future[Prediction]] = {}
-        waiting: dict[Key, Future[Prediction]] = {}
-        with self._flight_lock:
-            for key in distinct:
-                cached = self.cache.get(key)
-                if cached is not None:
-                    resolved[key] = cached
-                elif key in self._in_flight:
-                    waiting[key] = self._in_flight[key]
+        pending = distinct
+        while pending:
+            owned, waiting = self._claim(pending, resolved, stats)
+            try:
+                self._compute(owned, originals, resolved)
+            except BaseException as exc:
+                self._abandon(owned, exc)
+                raise
+            # Our own keys are done first: a call never waits while holding keys others may wait for.
+            pending = []
+            for key, flight in waiting.items():
+                result = flight.result()
+                if result is None:  # its owner failed (or its client left): our own turn to compute it
+                    pending.append(key)
                 else:
-                    owned[key] = self._in_flight[key] = Future()
-        stats.cache_hits = len(resolved)
-        stats.shared = len(waiting)
+                    resolved[key] = result
 
-        try:
-            self._compute(owned, originals, resolved)
-        except BaseException as exc:
-            self._abandon(owned, exc)
-            raise
-        # Our own keys are done first: a call never waits while holding keys others may wait for.
-        for key, flight in waiting.items():
-            resolved[key] = flight.result()
-
-        predictions = [EMPTY_MESSAGE if key is None else resolved[key] for key in keys]
+        predictions = [resolved[key] if key is not None else _nothing_to_classify(message)
+                       for key, message in zip(keys, messages)]
         log.debug("classified %d rows, %d keys, %d cache hits, %d shared", stats.rows, stats.keys,
                   stats.cache_hits, stats.shared)
         return predictions, keys, stats
 
-    def _compute(self, owned: dict[Key, Future[Prediction]], originals: dict[Key, str],
+    def _claim(
+        self, keys: Sequence[Key], resolved: dict[Key, Prediction], stats: CascadeStats
+    ) -> tuple[dict[Key, Future[Prediction | None]], dict[Key, Future[Prediction | None]]]:
+        """Each key is cached (into `resolved`), in flight (waited for) or claimed by this call (owned)."""
+        owned: dict[Key, Future[Prediction | None]] = {}
+        waiting: dict[Key, Future[Prediction | None]] = {}
+        with self._flight_lock:
+            for key in keys:
+                cached = self.cache.get(key)
+                if cached is not None:
+                    resolved[key] = cached
+                    stats.cache_hits += 1
+                elif key in self._in_flight:
+                    waiting[key] = self._in_flight[key]
+                    stats.shared += 1
+                else:
+                    owned[key] = self._in_flight[key] = Future()
+        return owned, waiting
+
+    def _compute(self, owned: dict[Key, Future[Prediction | None]], originals: dict[Key, str],
                  resolved: dict[Key, Prediction]) -> None:
         """Run the stages over the keys this call owns; each result is published as soon as it is known."""
         pending = list(owned)
@@ -138,6 +157,7 @@ class Cascade:
             ready = [key for key in pending if self._starts_at(key.source) <= index]
             if not ready:
                 continue
+            raise_if_cancelled()  # the client has gone: stop, and hand the keys left to whoever waits
             outcomes = stage.classify_batch([LogRecord(key.source, key.masked, originals[key]) for key in ready])
             decided = {key: outcome for key, outcome in zip(ready, outcomes, strict=True) if outcome is not None}
             self._publish(decided, owned)
@@ -147,7 +167,7 @@ class Cascade:
         self._publish(undecided, owned)
         resolved.update(undecided)
 
-    def _publish(self, results: dict[Key, Prediction], owned: dict[Key, Future[Prediction]]) -> None:
+    def _publish(self, results: dict[Key, Prediction], owned: dict[Key, Future[Prediction | None]]) -> None:
         """Cache the results (transient ones are not) and hand them to the calls waiting for them."""
         with self._flight_lock:
             for key, prediction in results.items():
@@ -155,12 +175,17 @@ class Cascade:
                 del self._in_flight[key]
                 owned.pop(key).set_result(prediction)
 
-    def _abandon(self, owned: dict[Key, Future[Prediction]], error: BaseException) -> None:
-        """After a stage raised: release the keys left, so those waiting get the error, not a hang."""
+    def _abandon(self, owned: dict[Key, Future[Prediction | None]], error: BaseException) -> None:
+        """After this call failed (a stage raised, its client left): release the keys left.
+
+        Those waiting for them get None, "compute it yourself", never this call's exception: it is
+        about this call (its input, its client), and another request must not fail for it.
+        """
+        log.debug("abandoning %d keys after %s", len(owned), type(error).__name__)
         with self._flight_lock:
             for key, flight in owned.items():
                 del self._in_flight[key]
-                flight.set_exception(error)
+                flight.set_result(None)
         owned.clear()
 
     def _starts_at(self, source: str) -> int:
@@ -172,7 +197,7 @@ class Cascade:
     def _keys(
         self, sources: Sequence[str], messages: Sequence[str], originals: dict[Key, str]
     ) -> list[Key | None]:
-        """The pattern key of each row (None: empty); fills `originals` with each key's first text."""
+        """The pattern key of each row (None: nothing to classify); fills `originals` with each key's first text."""
         # Texts repeat: each distinct text is masked and its severity read once.
         key_by_text: dict[str, Key] = {}
         keys: list[Key | None] = []
@@ -190,6 +215,10 @@ class Cascade:
             keys.append(key)
             originals.setdefault(key, text)
         return keys
+
+
+def _nothing_to_classify(message: str | None) -> Prediction:
+    return EMPTY_MESSAGE if not (message or "").strip() else NO_LETTERS
 
 
 @dataclass
@@ -223,6 +252,7 @@ class LoadedClassifier:
                 "thresholds_by_label": self.embedding.thresholds,
                 "fast_path": self.embedding.status(),
             },
+            "encoder_queue": self.embedding.queue_status(),
             "llm": llm,
             "cache": self.cascade.cache.stats(),
         }

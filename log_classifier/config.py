@@ -99,6 +99,15 @@ class Settings(BaseSettings):
         description="Largest POST /classify/json body in bytes; empty = MAX_JSON_LOGS x (2 x MAX_MESSAGE_CHARS + 256)",
     )
     neutralise_formulas: bool = True
+    max_queue_s: float = Field(
+        2.0, gt=0, le=3600, description="Load shedding: while a new request would wait more than this many seconds "
+        "for the encoder (a turn of every caller ahead of it, at the measured rate), new POST /classify/json and "
+        "/ingest requests get 503 + Retry-After",
+    )
+    request_body_timeout_s: float = Field(
+        120.0, gt=0, le=86_400, description="A request body must have arrived this many seconds after the "
+        "request began (a trickling body is answered 408 and let go)",
+    )
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_json: bool = False

@@ -6,6 +6,8 @@
     ├── AuthenticationError     API_KEYS is set and the request has no valid X-API-Key: 401
     ├── NotFoundError           the thing asked for does not exist (an unknown pattern id): 404
     ├── StoreUnavailable        the pattern store is off or cannot be reached: 503
+    ├── Overloaded              the encoder's queue is longer than MAX_QUEUE_S: 503 with Retry-After
+    ├── RequestCancelled        the client went away: its remaining work is dropped (499, never read)
     └── InputError              the user's upload or request is wrong: 400, with a message to fix it
         ├── PayloadTooLarge     larger than a limit: 413
         └── UnsupportedEncoding a Content-Encoding the service cannot undo: 415
@@ -38,6 +40,18 @@ class NotFoundError(ClassifierError):
 
 class StoreUnavailable(ClassifierError):
     """The pattern store is switched off (PATTERN_STORE=off) or cannot be reached right now."""
+
+
+class Overloaded(ClassifierError):
+    """More work is queued than MAX_QUEUE_S allows: the client should retry after `retry_after_s`."""
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class RequestCancelled(ClassifierError):
+    """The request's client disconnected; raised between units of work to stop computing for it."""
 
 
 class InputError(ClassifierError):

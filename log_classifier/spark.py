@@ -71,6 +71,8 @@ DEFAULT_LOCAL_MASTER = "local[*]"
 # Shuffles in a local run are small (the distinct LLM keys); Spark's default of 200 tasks is slow here.
 LOCAL_SHUFFLE_PARTITIONS = 4
 _EXTENSION_FORMATS = {".csv": "csv", ".parquet": "parquet", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
+# Codecs Spark's text readers undo by themselves: the format is the suffix before them.
+_COMPRESSION_SUFFIXES = frozenset({".gz", ".bz2", ".deflate", ".lz4", ".snappy", ".zst", ".xz"})
 
 # Internal columns of --pattern-store: each row's pattern and the bucket (epoch s) and time it counts at.
 PATTERN_COLUMNS = ("__lc_pattern_id", "__lc_pattern_source", "__lc_pattern_severity", "__lc_pattern_masked")
@@ -295,8 +297,12 @@ def check_local_input(path: str) -> None:
 
 
 def guess_format(path: str) -> str:
-    """The input format from the path's extension (globs included); csv when it says nothing."""
-    return _EXTENSION_FORMATS.get(Path(path.rstrip("/")).suffix.lower(), "csv")
+    """The input format from the path's extension (globs included; a compression suffix such as
+    `.gz` is looked through: Spark reads `x.json.gz` as JSON); csv when it says nothing."""
+    suffixes = [suffix.lower() for suffix in Path(path.rstrip("/")).suffixes]
+    if suffixes and suffixes[-1] in _COMPRESSION_SUFFIXES:
+        suffixes.pop()
+    return _EXTENSION_FORMATS.get(suffixes[-1], "csv") if suffixes else "csv"
 
 
 def project_root() -> Path:

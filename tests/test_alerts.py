@@ -224,3 +224,76 @@ def test_failures_within_a_cooldown_window_are_counted_each_but_logged_once(capl
     assert receiver.hits == 2 and counts.failed == 2
     warnings = [r.getMessage() for r in caplog.records if "alert webhook not delivered" in r.getMessage()]
     assert len(warnings) == 1 and "HTTP 404" in warnings[0]
+
+
+# --- issue 24: secrets, the request id of CSV uploads, a window of 0 s ------------------------------
+
+SECRETS = {
+    "pass=": ("login ok pass=Hunter2Pass", "Hunter2Pass"),
+    "password is": ("reset: password is 'Tr0ub4dor&3'", "Tr0ub4dor&3"),
+    "with password": ("user bob authenticated with password CorrectHorse9", "CorrectHorse9"),
+    "basic auth": ("GET /admin Authorization: Basic YWRtaW46c2VjcmV0cGFzcw==", "YWRtaW46c2VjcmV0cGFzcw"),
+    "postgres uri": ("connect postgres://app:pa55w0rd@db.internal:5432/orders failed", "pa55w0rd"),
+    "mongodb+srv uri": ("mongodb+srv://admin:Mongo5ecret@cluster0.example.net/test down", "Mongo5ecret"),
+    "redis uri": ("redis://:R3disPw@cache-1:6379/0 refused", "R3disPw"),
+    "sessionid": ("cookie sessionid=k3j4h5g6f7d8s9a0 rejected", "k3j4h5g6f7d8s9a0"),
+    "secret_key": ("config secret_key=django-insecure-abc123 loaded", "django-insecure-abc123"),
+    "aws secret with /": ("aws creds wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY used", "wJalrXUtnFEMI/K7MDENG"),
+}
+
+
+def test_no_secret_reaches_the_webhook_even_one_cut_in_half() -> None:
+    counts = Counts()
+    # Each secret once at the start and once straddling the 300-character cut of a sample.
+    messages = []
+    for line, _ in SECRETS.values():
+        messages.append(f"Kernel panic - {line}")
+        messages.append("Kernel panic - " + "x " * (150 - len(line) // 4) + line)
+    # A long JWT first: redacted, it shrinks to <TOKEN>, so a key that sat at the raw text's 600th
+    # character ends up inside the 300 characters sent. Cut first, the key would be half a key (unmatched).
+    jwt = "eyJhbGciOiJIUzI1NiJ9." + "eyJzdWIiOiIxMjM0NSJ9" * 26 + ".SflKxwRJSMeKKF2QT4fwpM"
+    messages.append(f"Kernel panic - session {jwt} key AKIAIOSFODNN7EXAMPLE end")
+    assert messages[-1].index("AKIA") < 600 < messages[-1].index("AKIA") + 20
+    with webhook_receiver() as receiver:
+        alerter = WebhookAlerter(receiver.url, categories=["Critical Error"], cooldown_s=60,
+                                 max_samples=len(messages), model_version="m1", counters=counts.counters())
+        alerter.start()
+        try:
+            alerter.observe(["k"] * len(messages), messages,
+                            [Prediction("Critical Error", "regex", 1.0, "rule:kernel-panic")] * len(messages))
+            body = receiver.next_post(timeout=ALERT_WITHIN_S)
+        finally:
+            alerter.close()
+    text = json.dumps(body)
+    assert len(body["samples"]) == len(messages)
+    for name, (_, secret) in SECRETS.items():
+        for size in (len(secret), 8, 6):  # nor any piece of it that a cut could leave
+            assert secret[:size] not in text, name
+    assert "<SECRET>" in text and "AKIAIOSF" not in text
+
+
+def test_an_alert_of_one_instant_does_not_claim_a_second() -> None:
+    counts = Counts()
+    with webhook_receiver() as receiver:
+        alerter = alerter_for(receiver.url, counts)
+        alerter.start()
+        try:
+            alerter.observe(["k"], [KERNEL_PANIC], [Prediction("Critical Error", "regex", 1.0, "rule:kernel-panic")])
+            body = receiver.next_post(timeout=ALERT_WITHIN_S)
+        finally:
+            alerter.close()
+    assert body["window_s"] < 1.0
+    assert "in the last 1 s" not in body["text"]
+    assert f"in the last {body['window_s']:.1f} s" in body["text"]
+
+
+def test_alerts_from_a_csv_upload_carry_its_request_id(receiver: Receiver) -> None:
+    app = create_app(make_settings(alert_webhook_url=receiver.url, alert_cooldown_s=60))
+    with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
+        csv = f"source,log_message\nk,{KERNEL_PANIC}\n"
+        response = client.post("/classify/", files={"file": ("logs.csv", csv, "text/csv")},
+                               headers={"X-Request-ID": "csv-upload-7"})
+        assert response.status_code == 200
+        alert = receiver.next_post(timeout=ALERT_WITHIN_S)
+    assert alert["request_id"] == "csv-upload-7"
+    assert [sample["request_id"] for sample in alert["samples"]] == ["csv-upload-7"]

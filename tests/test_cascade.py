@@ -224,14 +224,46 @@ def test_a_transient_result_is_shared_with_the_waiters_but_not_cached() -> None:
     assert gated.seen == ["burst of <NUM>"] * 2
 
 
-def test_a_failing_computation_fails_its_waiters_and_frees_the_key() -> None:
+def test_a_failing_computation_frees_the_key_and_its_waiters_compute_it_themselves() -> None:
     cascade, _, gated = gated_cascade("bert")
     gated.fail = True
     results = burst(cascade, gated)
 
+    # Every caller failed with its own exception (each computed the key itself: the stage still fails).
     assert all(isinstance(result, RuntimeError) and str(result) == "stage exploded" for result in results)
+    assert len(gated.seen) == CALLERS
     gated.fail = False
     assert cascade.classify(["s"], ["burst of 44"]) == [Prediction("Error", "bert", 1.0, "bert")]
+
+
+class PoisonedStage(GatedStage):
+    """Raises for a whole batch when one of its records holds "poison" (an input only one request sent)."""
+
+    def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]:
+        answer = super().classify_batch(records)
+        if any("poison" in record.message for record in records):
+            raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+        return answer
+
+
+def test_one_request_s_failure_is_never_handed_to_another_request_waiting_for_the_same_line() -> None:
+    regex = KeywordStage("regex", "panic", "Critical Error")
+    poisoned = PoisonedStage("bert", "burst", "Error")
+    cascade = Cascade([regex, poisoned, KeywordStage("llm", "lead", "Workflow Error")], cache=ResultCache(100))
+    with ThreadPoolExecutor(2) as pool:
+        # Request A: the clean line and a poisoned one, in one batch; it owns the clean line's key.
+        first = pool.submit(cascade.classify, ["s", "s"], ["burst of 42", "poison pill"])
+        assert poisoned.entered.wait(10)
+        # Request B: only the clean line; it finds A computing it and waits.
+        second = pool.submit(cascade.classify_with_stats, ["s"], ["burst of 43"])
+        time.sleep(0.3)
+        poisoned.gate.set()
+        with pytest.raises(UnicodeEncodeError):
+            first.result(10)
+        predictions, stats = second.result(10)
+    assert predictions == [Prediction("Error", "bert", 1.0, "bert")]  # B's own answer, not A's exception
+    assert stats.shared == 1  # it did wait for A first
+    assert poisoned.seen == ["burst of <NUM>", "poison pill", "burst of <NUM>"]
 
 
 def test_header_severity_is_part_of_a_shape_in_one_call_and_across_calls() -> None:
@@ -259,3 +291,34 @@ def test_pattern_ids_are_stable_and_tell_severities_apart() -> None:
     assert pattern_id(key) == hashlib.sha256("\x1f".join(key).encode()).hexdigest()[:16]
     assert pattern_id(key) != pattern_id(key._replace(severity="critical"))
     assert pattern_id(key) != pattern_id(key._replace(source="fw2"))
+
+
+# --- issue 24, item 7: nothing to classify; compatibility forms ------------------------------------
+
+
+@pytest.mark.parametrize("message", ["{}", "[]", ".", "\x00", "--- 12:30 ---", "\u3000\u3001"])
+def test_lines_without_letters_are_unclassified_with_a_reason(message: str) -> None:
+    cascade, regex, bert, llm = make()
+    [prediction] = cascade.classify(["s"], [message])
+    assert prediction == Prediction("Unclassified", "none", 0.0, "no letters in the message", "empty")
+    assert regex.seen == bert.seen == llm.seen == []
+    assert cascade.classify(["s"], ["  "])[0].reason == "empty log_message"
+
+
+def test_fullwidth_text_reaches_the_stages_as_plain_text() -> None:
+    cascade, regex, *_ = make()
+    predictions = cascade.classify(["s", "s"], ["kernel panic", "ｋｅｒｎｅｌ　ｐａｎｉｃ"])
+    assert predictions[0] == predictions[1] and predictions[0].label == "Critical Error"
+    assert regex.seen == ["kernel panic"]  # one shape: the same text after NFKC
+
+
+def test_training_prepares_lines_with_the_serving_function() -> None:
+    import inspect
+
+    import training.train as train
+    from log_classifier.text.prepare import classification_text, masked_text
+
+    assert masked_text("Ｋｅｒｎｅｌ ｐａｎｉｃ on node-7") == masked_text("Kernel panic on node-7")
+    assert classification_text("{}") == "" and classification_text(" ｘ ") == "x"
+    source = inspect.getsource(train.train)
+    assert "masked_text(message)" in source and "classification_text(m)" in source

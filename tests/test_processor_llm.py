@@ -430,3 +430,14 @@ def test_close_answers_a_waiting_request_as_stopped(fake_groq: FakeGroq, make_ll
     assert len(fake_groq.requests) == 1  # the queued calls were never sent
     assert llm.classify_batch(RECORDS[:1]) == [stopped]  # and nothing is sent after close
     assert len(fake_groq.requests) == 1
+
+
+def test_only_provider_errors_count_toward_the_circuit_breaker(fake_groq: FakeGroq, make_llm: Any) -> None:
+    # Text that cannot be sent (a lone surrogate; the intake replaces them, but the stage is also used
+    # directly, by the Spark job) fails its own batch without counting against the provider.
+    llm = make_llm(fake_groq.base_url, llm_breaker_failures=2, llm_batch_size=1, llm_concurrency=1)
+    unsendable = [LogRecord("LegacyCRM", f"Refund {n} stalled \ud800") for n in range(4)]
+    failed = llm.classify_batch(unsendable)
+    assert [p.outcome for p in failed] == ["llm_error"] * 4
+    assert llm.status()["circuit"] == {"state": "closed", "consecutive_failures": 0, "retry_in_s": 0.0}
+    assert llm.classify_batch(RECORDS) == EXPECTED

@@ -60,3 +60,38 @@ def test_redact(text: str, expected: str) -> None:
 def test_redact_is_idempotent() -> None:
     once = redact(CASES[-2][1])
     assert redact(once) == once
+
+
+# Issue 24: what still leaked into alert webhooks and LLM requests.
+MORE_CASES = [
+    ("pass_eq", "login ok pass=Hunter2Pass user=bob", "login ok pass=<SECRET> user=bob"),
+    ("db_pass_colon", "mysql db_pass: xyz9 host db1", "mysql db_pass: <SECRET> host db1"),
+    ("pass_in_words_kept", "bypass=true compass: north", "bypass=true compass: north"),
+    ("password_is_quoted", "reset: password is 'Tr0ub4dor&3' now", "reset: password is '<SECRET>' now"),
+    ("password_is_word_kept", "password is expired for bob", "password is expired for bob"),
+    ("with_password", "user bob authenticated with password CorrectHorse9 from x",
+     "user bob authenticated with password <SECRET> from x"),
+    ("with_password_auth_kept", "login with password authentication disabled",
+     "login with password authentication disabled"),
+    ("failed_password_kept", "Failed password for invalid user admin", "Failed password for invalid user admin"),
+    ("basic_header", "Authorization: Basic YWRtaW46c2VjcmV0cGFzcw==", "Authorization: Basic <SECRET>"),
+    ("basic_no_digits", "Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic <SECRET>"),
+    ("basic_alone", "sent Basic YWRtaW46c2VjcmV0 upstream", "sent Basic <SECRET> upstream"),
+    ("basic_word_kept", "Basic authentication failed", "Basic authentication failed"),
+    ("postgres_uri", "connect postgres://app:pa55w0rd@db.internal:5432/orders",
+     "connect postgres://app:<SECRET>@db.internal:5432/orders"),
+    ("mongodb_srv_uri", "mongodb+srv://admin:Mongo5ecret@cluster0.example.net/test",
+     "mongodb+srv://admin:<SECRET>@cluster0.example.net/test"),
+    ("redis_uri", "redis://:R3disPw@cache-1:6379/0 refused", "redis://:<SECRET>@cache-1:6379/0 refused"),
+    ("url_with_port_kept", "GET http://example.com:8080/path ok", "GET http://example.com:8080/path ok"),
+    ("sessionid", "cookie sessionid=k3j4h5g6; JSESSIONID=AB12CD", "cookie sessionid=<SECRET>; JSESSIONID=<SECRET>"),
+    ("secret_key", "config secret_key=django-insecure-abc123 loaded", "config secret_key=<SECRET> loaded"),
+    ("aws_secret_key", "aws creds wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY used", "aws creds <SECRET> used"),
+    ("path_kept", "open /usr/local/lib/python3.11/site-packages/x.py", "open /usr/local/lib/python3.11/site-packages/x.py"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [(t, e) for _, t, e in MORE_CASES], ids=[n for n, _, _ in MORE_CASES])
+def test_redact_more_secrets(text: str, expected: str) -> None:
+    assert redact(text) == expected
+    assert redact(expected) == expected

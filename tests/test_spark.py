@@ -40,6 +40,11 @@ EDGE_ROWS = [
     ("", "User u_4410 logged out", "empty source"),
     ("LegacyCRM", "Escalation rule for ticket 8812 failed: no on-call manager assigned", "routed to the LLM"),
     ("monitor", "Disk /data at 94% of 2 TB — ünïcödé", "unicode"),
+    # Issue 24: one shape at two header severities from one source; nothing to classify; fullwidth.
+    ("core-rtr1", "%PLATFORM-6-EVT: service restarted on module 3", "severity 6"),
+    ("core-rtr1", "%PLATFORM-1-EVT: service restarted on module 3", "severity 1, same shape"),
+    ("app", "{} .", "no letters"),
+    ("kernel", "Ｋｅｒｎｅｌ ｐａｎｉｃ - not syncing: Fatal exception", "fullwidth"),
 ]
 
 
@@ -77,6 +82,14 @@ def run(argv: Sequence[str], spark: Any, **settings: object) -> int:
     return spark_job.main(list(argv), settings=make_settings(**settings), spark=spark)
 
 
+def assert_issue_24_rows(by_note: dict[str, dict[str, Any]]) -> None:
+    """The header severity is part of a shape, lines without letters are Unclassified, fullwidth is read as ASCII."""
+    assert by_note["severity 1, same shape"]["target_label"] == "Critical Error"  # not severity 6's label
+    assert by_note["severity 6"]["target_label"] != "Critical Error"
+    assert by_note["no letters"]["reason"] == "no letters in the message"
+    assert by_note["fullwidth"]["target_label"] == "Critical Error"
+
+
 def assert_nothing_written(output: Path) -> None:
     assert not output.exists()
     assert not list(output.parent.glob(output.name + ".tmp-*")), "a temporary output was left behind"
@@ -107,9 +120,11 @@ def test_csv_labels_equal_the_cascade_and_columns_are_kept(
     assert [(row["source"], row["log_message"], row["note"]) for row in got] == rows
     expected = expected_cells(loaded_classifier, [r[0] for r in rows], [r[1] for r in rows])
     assert [tuple(row[name] for name in ADDED) for row in got] == expected
+    assert_issue_24_rows({row["note"]: row for row in got})
     stages = {cells[1] for cells in expected}
     assert {"regex", "bert", "none"} <= stages  # the sample exercises every outcome
-    assert got[-2]["reason"] == REASON_DISABLED  # without --llm the LLM stage is off, as in a keyless service
+    # without --llm the LLM stage is off, as in a keyless service
+    assert next(row for row in got if row["note"] == "routed to the LLM")["reason"] == REASON_DISABLED
 
 
 def test_parquet_round_trip_keeps_typed_columns(
@@ -155,6 +170,7 @@ def test_json_round_trip(spark: Any, loaded_classifier: LoadedClassifier, tmp_pa
     assert [(row["source"], row["log_message"], row["meta"]["note"]) for row in got] == rows
     expected = expected_cells(loaded_classifier, [r[0] for r in rows], [r[1] for r in rows])
     assert [tuple(row[name] for name in ADDED) for row in got] == expected
+    assert_issue_24_rows({row["meta"]["note"]: row for row in got})
 
 
 def test_llm_gets_each_distinct_key_once(
@@ -285,3 +301,11 @@ def test_module_entry_point_reports_a_missing_input(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: {source}: no such file or directory"
     assert_nothing_written(output)
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("logs/x.json.gz", "json"), ("logs/x.jsonl.bz2", "json"), ("logs/*.ndjson.zst", "json"),
+    ("logs/x.csv.gz", "csv"), ("logs/x.parquet", "parquet"), ("logs/x.gz", "csv"), ("logs/2026-11-*", "csv"),
+])
+def test_guess_format_looks_through_a_compression_suffix(path: str, expected: str) -> None:
+    assert spark_job.guess_format(path) == expected

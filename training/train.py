@@ -33,7 +33,7 @@ from log_classifier.model.estimator import EmbeddingTextClassifier
 from log_classifier.model.store import FORMAT_VERSION, RULES_FILE, write_model
 from log_classifier.stages.regex import RegexClassifier
 from log_classifier.taxonomy import CATEGORIES
-from log_classifier.text.prepare import masked_text
+from log_classifier.text.prepare import classification_text, masked_text
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.train")
@@ -71,7 +71,8 @@ def train(
     frame = read_labelled_csv(data)
     frame["masked"] = [masked_text(message) for message in frame["log_message"]]
     # The header severity is read from the raw line, as the service does (see log_classifier.text.severity).
-    frame["severity"] = EmbeddingTextClassifier.severities_of(list(frame["log_message"]))
+    # From the text classification sees (classification_text), as the cascade reads it.
+    frame["severity"] = EmbeddingTextClassifier.severities_of([classification_text(m) for m in frame["log_message"]])
     frame["shape"] = frame["shape"] if "shape" in frame.columns else frame["masked"]
 
     rules = RegexClassifier.from_files(BASE_RULES_FILE, output_dir / RULES_FILE)

@@ -30,7 +30,14 @@ from log_classifier.alerts import AlertCounters, Alerter, NullAlerter, make_aler
 from log_classifier.api.docs import install_docs
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
-from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, JsonBodyMiddleware, RequestIdMiddleware
+from log_classifier.api.middleware import (
+    BodyLimit,
+    BodySizeLimitMiddleware,
+    CancelOnDisconnectMiddleware,
+    JsonBodyMiddleware,
+    LoadSheddingMiddleware,
+    RequestIdMiddleware,
+)
 from log_classifier.api.recording import classify_and_record
 from log_classifier.api.routes import classify, ingest, otlp, patterns, service
 from log_classifier.api.web import install_web
@@ -41,6 +48,7 @@ from log_classifier.logging_setup import configure_logging
 from log_classifier.patterns.recorder import NewPatternsFn, NullRecorder, Recorder, recorder_for
 from log_classifier.patterns.store import PatternCounts, iso
 from log_classifier.receivers.syslog_server import SyslogCollector, SyslogReceiver
+from log_classifier.stages.encoder_queue import EncoderQueue
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +59,6 @@ DESCRIPTION = (
     "back unchanged), or send up to MAX_JSON_LOGS lines as JSON to `POST /classify/json`. "
     "Log shippers (Fluent Bit, Vector) post JSON arrays or NDJSON to `POST /ingest`; OpenTelemetry "
     "exporters send OTLP/HTTP logs to `POST /v1/logs`. "
-    "A web page for uploading a CSV is at `/`; Prometheus metrics at `/metrics`. "
-    "Log shippers (Fluent Bit, Vector) post JSON arrays or NDJSON to `POST /ingest`. "
     "Every classified line is counted under its pattern (source, header severity, masked message) in the "
     "pattern store: `GET /patterns` lists what was seen in a window, `GET /patterns/compare` what is new, gone "
     "or changed. "
@@ -63,6 +69,13 @@ DESCRIPTION = (
 
 
 JSON_PATH = "/classify/json"
+INGEST_PATH = "/ingest"
+OTLP_PATH = otlp.PATH
+CSV_PATH = "/classify/"
+SHED_PATHS = (JSON_PATH, INGEST_PATH, OTLP_PATH)
+"""Answered 503 + Retry-After while the encoder's queue is longer than MAX_QUEUE_S (log shippers retry)."""
+CANCELLABLE_PATHS = (JSON_PATH, INGEST_PATH, OTLP_PATH, CSV_PATH)
+"""Their work stops when the client disconnects."""
 
 
 class ServiceApp(FastAPI):
@@ -139,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     metrics.registry.register(SyslogCollector(lambda: getattr(app.state, "syslog", None)))
     app.include_router(service.router)
     app.include_router(classify.router)
+    app.include_router(classify.json_router)
     app.include_router(ingest.router)
     app.include_router(otlp.router)
     app.include_router(patterns.router)
@@ -154,9 +168,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                        allow_headers=["*"])
         )
+    # Shed before anything is read; the body limits next; then the work of clients that go is stopped.
+    app.edge_middleware.append(Middleware(LoadSheddingMiddleware, paths=SHED_PATHS, max_queue_s=settings.max_queue_s,
+                                          queue_of=encoder_queue))
     app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
                                           by_path={JSON_PATH: json_limit(settings),
-                                                   otlp.PATH: otlp_limit(settings)}))
+                                                   INGEST_PATH: ingest_limit(settings),
+                                                   OTLP_PATH: otlp_limit(settings)},
+                                          timeout_s=settings.request_body_timeout_s))
+    app.edge_middleware.append(Middleware(CancelOnDisconnectMiddleware, paths=CANCELLABLE_PATHS))
     app.edge_middleware.append(Middleware(JsonBodyMiddleware, path=JSON_PATH))
     return app
 
@@ -216,3 +236,18 @@ def otlp_limit(settings: Settings) -> BodyLimit:
         settings.json_limit_bytes,
         f"the OTLP body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): send smaller batches",
     )
+
+
+def ingest_limit(settings: Settings) -> BodyLimit:
+    """MAX_JSON_BYTES for `POST /ingest` too: a feed is JSON records like `/classify/json`'s, not an upload."""
+    return BodyLimit(
+        settings.json_limit_bytes,
+        f"the body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): "
+        "make the shipper send smaller batches",
+    )
+
+
+def encoder_queue(scope: Scope) -> EncoderQueue | None:
+    """The encoder's queue of the app serving `scope` (None before the lifespan has loaded the cascade)."""
+    classifier = getattr(scope["app"].state, "classifier", None)
+    return None if classifier is None else classifier.embedding.queue

@@ -3,6 +3,8 @@
     AuthenticationError → 401 (with WWW-Authenticate)
     NotFoundError       → 404
     StoreUnavailable    → 503
+    Overloaded          → 503 (with Retry-After)
+    RequestCancelled    → 499 (the client has gone; for the access log)
     PayloadTooLarge     → 413
     UnsupportedEncoding → 415
     InputError          → 400
@@ -19,7 +21,9 @@ from log_classifier.errors import (
     AuthenticationError,
     InputError,
     NotFoundError,
+    Overloaded,
     PayloadTooLarge,
+    RequestCancelled,
     StoreUnavailable,
     UnsupportedEncoding,
 )
@@ -33,11 +37,23 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     401: {"description": "API_KEYS is set and X-API-Key is missing or wrong."},
     413: {"description": "The upload is larger than MAX_UPLOAD_MB."},
 }
+OVERLOADED_RESPONSE: dict[str, object] = {
+    "description": "The encoder's queue holds more than MAX_QUEUE_S seconds of work: retry after `Retry-After` seconds.",
+    "headers": {"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}},
+}
 
 
 def error_response(status_code: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     """The one shape of every error answer: `{"detail": "..."}`."""
     return JSONResponse({"detail": detail}, status_code=status_code, headers=headers)
+
+
+CLIENT_CLOSED_REQUEST = 499
+"""nginx's status for a request whose client went away before the answer."""
+
+
+def overloaded_response(exc: Overloaded) -> JSONResponse:
+    return error_response(503, str(exc), headers={"Retry-After": str(exc.retry_after_s)})
 
 
 def status_of(exc: InputError | AuthenticationError) -> int:
@@ -64,6 +80,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
         return error_response(503, str(exc))
+
+    @app.exception_handler(Overloaded)
+    async def overloaded(request: Request, exc: Overloaded) -> JSONResponse:
+        return overloaded_response(exc)
+
+    @app.exception_handler(RequestCancelled)
+    async def cancelled(request: Request, exc: RequestCancelled) -> JSONResponse:
+        return error_response(CLIENT_CLOSED_REQUEST, str(exc))  # nobody reads it; the access log does
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> JSONResponse:

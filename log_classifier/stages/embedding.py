@@ -19,6 +19,7 @@ syslog PRI) is a feature of the model; a shape is classified once per severity.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,8 +27,10 @@ from typing import Any
 
 import numpy as np
 
+from log_classifier.cancellation import raise_if_cancelled
 from log_classifier.contract import LogRecord, Prediction, Stage
 from log_classifier.model.embedders import Embedder
+from log_classifier.stages.encoder_queue import EncoderQueue
 from log_classifier.text.severity import read_severity
 
 PREDICT_SLICE = 2048
@@ -95,6 +98,8 @@ class EmbeddingClassifier:
         self.labels = [str(label) for label in classifier.classes_]
         # One model shared by concurrent requests: one encode at a time also keeps 2 cores busy, not 4.
         self._turns = FairLock()
+        self.queue = EncoderQueue(unit=ENCODE_UNIT)
+        """Who waits for the encoder and its measured rate: how long a new request would wait (load shedding)."""
         self._counts_lock = threading.Lock()
         self.counts = {"fast": 0, "full": 0}
         """Distinct texts answered by the fast path, and texts the contextual encoder embedded."""
@@ -106,6 +111,10 @@ class EmbeddingClassifier:
         if self.fast is None:
             return {"enabled": False, **counts}
         return {"enabled": True, "encoder": self.fast.embedder.name, "threshold": self.fast.threshold, **counts}
+
+    def queue_status(self) -> dict[str, Any]:
+        """The encoder's queue for /health: texts waiting, requests on their way, its rate, how long that is."""
+        return self.queue.status()
 
     def close(self) -> None:
         """Release the encoder's threads."""
@@ -142,6 +151,7 @@ class EmbeddingClassifier:
         assert fast is not None
         answers: dict[tuple[str, str], Prediction | None] = {}
         for start in range(0, len(keys), PREDICT_SLICE):
+            raise_if_cancelled()
             piece = keys[start : start + PREDICT_SLICE]
             texts = [text for text, _ in piece]
             position = {text: index for index, text in enumerate(dict.fromkeys(texts))}
@@ -174,11 +184,21 @@ class EmbeddingClassifier:
         return np.vstack(parts) if parts else np.zeros((0, len(self.labels)))
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeddings of `texts`, one turn of the encoder per `ENCODE_UNIT` texts."""
-        with self._counts_lock:
-            self.counts["full"] += len(texts)
+        """Embeddings of `texts`, one turn of the encoder per `ENCODE_UNIT` texts. Between turns, a
+        request whose client has gone stops here (`RequestCancelled`)."""
         vectors = []
-        for start in range(0, len(texts), ENCODE_UNIT):
-            with self._turns:
-                vectors.append(self.embedder.encode(texts[start : start + ENCODE_UNIT]))
+        waiting = self.queue.add(len(texts))
+        try:
+            for start in range(0, len(texts), ENCODE_UNIT):
+                unit = texts[start : start + ENCODE_UNIT]
+                raise_if_cancelled()
+                with self._turns:
+                    raise_if_cancelled()  # the client may have left while this request waited for its turn
+                    started = time.perf_counter()
+                    vectors.append(self.embedder.encode(unit))
+                    self.queue.done(waiting, len(unit), time.perf_counter() - started)
+                with self._counts_lock:
+                    self.counts["full"] += len(unit)
+        finally:
+            self.queue.leave(waiting)
         return np.vstack(vectors)

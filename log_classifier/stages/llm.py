@@ -23,7 +23,9 @@ Failure modes and what the records get (never an exception), with the prediction
 
 The label is always ``Unclassified``. All but the first are transient (``contract.TRANSIENT_OUTCOMES``):
 a later call may do better, so they are not cached. An explicit "Unclassified" answer is a decision
-and is cached. A retired model is not a fault of the provider: it never counts towards the breaker.
+and is cached. Only the provider's failures (HTTP errors, timeouts, refused connections, unreadable
+answers) count towards the breaker; a retired model, or an error of our own making (text that cannot
+be encoded), does not.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import wait
+from concurrent.futures import Future, wait
 from functools import partial
 from types import TracebackType
 from typing import Any, Protocol
 
+from log_classifier.cancellation import raise_if_cancelled
 from log_classifier.config import Settings
 from log_classifier.contract import LogRecord, Outcome, Prediction, Stage
 from log_classifier.stages.llm_pool import FairPool
@@ -74,6 +77,8 @@ TEMPERATURE = 0.0
 ANSWER_TOKENS_PER_LOG = 16
 ANSWER_TOKENS_OVERHEAD = 32
 ANSWER_PREVIEW_CHARS = 40
+CANCEL_CHECK_S = 0.25
+"""How often a request waiting for LLM answers checks whether its client is still there."""
 
 REASON_DISABLED = "llm disabled: no GROQ_API_KEY"
 REASON_CIRCUIT_OPEN = "llm circuit open"
@@ -318,10 +323,12 @@ class LlmClassifier:
         chunks = [records[i : i + self._batch_size] for i in range(0, len(records), self._batch_size)]
         owner = object()  # this call's own queue in the fair pool
         futures = self._pool.submit(owner, [partial(self._classify_chunk, chunk, deadline) for chunk in chunks])
-        done, _ = wait(futures, timeout=max(0.0, deadline - time.monotonic()))
-        # Queued requests are dropped; one already on the wire finishes in the background (bounded by
-        # the SDK's timeout and retries) and its answer is discarded.
-        self._pool.withdraw(owner)
+        try:
+            done = self._wait(futures, deadline)
+        finally:
+            # Queued requests are dropped (budget spent, or the client gone); one already on the wire
+            # finishes in the background (bounded by the SDK's timeout and retries), its answer discarded.
+            self._pool.withdraw(owner)
         predictions: list[Prediction] = []
         late = 0
         for chunk, future in zip(chunks, futures):
@@ -337,6 +344,16 @@ class LlmClassifier:
         if late:
             logger.warning("llm budget of %.1f s exhausted: %d of %d logs unclassified", self._budget_s, late, len(records))
         return predictions
+
+    @staticmethod
+    def _wait(futures: Sequence[Future[Any]], deadline: float) -> set[Future[Any]]:
+        """The futures done by the deadline; checks between waits whether the request's client has gone."""
+        while True:
+            remaining = deadline - time.monotonic()
+            done, not_done = wait(futures, timeout=max(0.0, min(remaining, CANCEL_CHECK_S)))
+            if not not_done or remaining <= CANCEL_CHECK_S:
+                return done
+            raise_if_cancelled()
 
     def close(self) -> None:
         """Answer waiting records as stopped, drop queued requests, release the connections. Idempotent."""
@@ -380,11 +397,13 @@ class LlmClassifier:
             except _MalformedAnswer:
                 reason = "llm error: malformed answer"
             except Exception as err:  # the stage must answer; a surprise is logged with its traceback
+                # Not the provider's fault (text that cannot be encoded, a bug here): only provider errors
+                # count toward the breaker, so one request's bad input cannot open it for everyone.
+                self._breaker.release()  # a half-open probe must not stay taken
                 if self._closed.is_set():
-                    self._breaker.release()  # not the provider's fault: a half-open probe must not stay taken
                     return [_unresolved(REASON_SHUTDOWN, "llm_shutdown")] * len(chunk)
-                logger.exception("llm stage: unexpected error")
-                reason = f"llm error: {type(err).__name__}"
+                logger.exception("llm stage: unexpected error (not counted toward the circuit breaker)")
+                return [_unresolved(f"llm error: {type(err).__name__}", "llm_error")] * len(chunk)
             else:
                 self._breaker.record_success()
                 return [self._to_prediction(model, answer.get(log_id)) for log_id in ids]

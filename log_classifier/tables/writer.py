@@ -10,6 +10,7 @@ Each classified chunk is handed to ``record`` (the pattern store's recorder) wit
 
 from __future__ import annotations
 
+import contextvars
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -90,7 +91,9 @@ def iter_classified_csv(
     with ThreadPoolExecutor(CHUNKS_IN_FLIGHT, thread_name_prefix="classify-chunk") as pool:
         try:
             for chunk in reader.iter_chunks(stream, layout, chunk_rows):
-                pending.append((chunk, pool.submit(classify_chunk, chunk)))
+                # In a copy of this request's context: the request id (alerts, logs) and its cancellation
+                # reach the worker thread (a pool thread does not inherit contextvars by itself).
+                pending.append((chunk, pool.submit(contextvars.copy_context().run, classify_chunk, chunk)))
                 if len(pending) >= CHUNKS_IN_FLIGHT:
                     yield _finish(*pending.popleft(), width, positions, neutralise_formulas, observe)
             while pending:

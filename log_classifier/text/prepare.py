@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from log_classifier.text.masking import mask_variables
 
 DEFAULT_MAX_MESSAGE_CHARS = 2000
@@ -9,8 +11,21 @@ DEFAULT_MAX_MESSAGE_CHARS = 2000
 
 
 def classification_text(message: str | None, max_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> str:
-    """The part of a line the stages see: surrounding whitespace stripped, cut to `max_chars`."""
-    return (message or "").strip()[:max_chars]
+    """The part of a line the stages see: compatibility forms folded to their plain characters (NFKC:
+    fullwidth `Ｋｅｒｎｅｌ ｐａｎｉｃ` reads as `Kernel panic`), surrounding whitespace stripped, cut to
+    `max_chars`. Empty when the line has no letters (`{}`, `.`, a NUL, only digits): nothing to classify.
+
+    Only what the stages see changes; every answer echoes the line as it was sent.
+    """
+    text = (message or "").strip()[:max_chars]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).strip()[:max_chars]
+    return text if has_letters(text) else ""
+
+
+def has_letters(text: str) -> bool:
+    """True when `text` holds at least one letter, of any script."""
+    return any(char.isalpha() for char in text)
 
 
 def masked_text(message: str | None, max_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> str:

@@ -1,4 +1,5 @@
-"""Redact personal data and credentials from log text before it leaves the machine (LLM stage).
+"""Redact personal data and credentials from log text before it leaves the machine: the LLM stage's
+input and the samples in alert webhooks, the same rules for both.
 
 The rules are data: a name, a pattern compiled once, and a replacement, applied in order. Order
 matters: key/value secrets go first so that ``token=eyJ...`` becomes ``token=<SECRET>`` rather
@@ -20,7 +21,18 @@ SECRET = "<SECRET>"
 # Lower-case hex (hashes, UUIDs) is left alone: it identifies things, it does not unlock them.
 MIN_RANDOM_TOKEN_LENGTH = 24
 
-_SECRET_KEYS = r"passw(?:or)?d|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key"
+_SECRET_KEYS = (
+    r"passw(?:or)?d|passphrase|pwd|secret(?:[_-]?key)?|token|api[_-]?key|access[_-]?key|private[_-]?key"
+    r"|sess(?:ion)?[_-]?id|auth[_-]?key"
+)
+# Short names that would match inside ordinary words ("bypass", "compass"): a whole word or after _ . -
+_SHORT_SECRET_KEYS = r"pass|pw|sid"
+_PASSWORD_WORDS = r"passw(?:or)?d|passphrase|pwd|pass"
+# Not a password after "with password ...": the words that follow it in ordinary messages.
+_NOT_A_PASSWORD = (
+    r"(?:auth\w*|expired|reset|change\w*|policy|login|based|for|from|of|and|or|is|was|that|which|mismatch"
+    r"|failed|failure|incorrect|invalid|wrong|prompt|length|hash\w*|<[A-Z]+>)\b"
+)
 
 _IPV4 = r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _H = r"[0-9a-f]{1,4}"
@@ -61,14 +73,56 @@ def _mask_if_random(match: re.Match[str]) -> str:
 
 RULES: tuple[RedactionRule, ...] = (
     RedactionRule(
+        "uri_credentials",
+        # postgres://user:pw@host, mongodb+srv://user:pw@..., redis://:pw@host: the password only.
+        re.compile(r"(?P<prefix>\b[a-z][a-z0-9+.-]*://[^\s:/?#@]*:)(?P<value>[^\s@/?#]+)@", re.IGNORECASE),
+        lambda m: f"{m['prefix']}{SECRET}@",
+    ),
+    RedactionRule(
         "secret_key_value",
-        # password=x, "api_key": "x", db_passwd: x, X-Api-Key: x, ?token=x&...
+        # password=x, "api_key": "x", db_passwd: x, X-Api-Key: x, ?token=x&..., pass=x, sessionid=x
         re.compile(
-            rf"""(?P<key>\b[\w.-]*(?:{_SECRET_KEYS})["']?)(?P<sep>\s*[=:]\s*)"""
-            r"""(?P<value>"[^"]*"|'[^']*'|[^\s,;&"']+)""",
+            rf"""(?P<key>\b(?:[\w.-]*(?:{_SECRET_KEYS})|(?:[\w.-]*[_.-])?(?:{_SHORT_SECRET_KEYS}))["']?)"""
+            r"""(?P<sep>\s*[=:]\s*)(?P<value>"[^"]*"|'[^']*'|[^\s,;&"']+)""",
             re.IGNORECASE,
         ),
         _keep_key_mask_value,
+    ),
+    RedactionRule(
+        "password_is_quoted",
+        # password is 'x', secret was "x", password set to 'x' (unquoted "password is expired" stays)
+        re.compile(
+            rf"""(?P<key>\b(?:{_PASSWORD_WORDS}|secret|token))(?P<sep>\s+(?:is|was|set\s+to|=)\s*:?\s*)"""
+            r"""(?P<value>"[^"]*"|'[^']*')""",
+            re.IGNORECASE,
+        ),
+        _keep_key_mask_value,
+    ),
+    RedactionRule(
+        "with_password",
+        # "logged in with password hunter2": the word after "with password" is the password.
+        re.compile(
+            rf"""(?P<key>\bwith\s+(?:the\s+)?(?:{_PASSWORD_WORDS}))(?P<sep>\s+)(?!{_NOT_A_PASSWORD})"""
+            r"""(?P<value>"[^"]*"|'[^']*'|[^\s,;"']+)""",
+            re.IGNORECASE,
+        ),
+        _keep_key_mask_value,
+    ),
+    RedactionRule(
+        "authorization_header",
+        # Authorization: Basic dXNlcjpwYXNz (Bearer has its own rule below, which keeps <TOKEN>)
+        re.compile(
+            r"(?P<key>\b(?:Proxy-)?Authorization[\"']?\s*[:=]\s*[\"']?(?!Bearer\b)(?:[A-Za-z-]+\s+)?)"
+            r"(?P<value>[^\s,;\"']+)",
+            re.IGNORECASE,
+        ),
+        lambda m: f"{m['key']}{SECRET}",
+    ),
+    RedactionRule(
+        "basic_credentials",
+        # Basic <base64>, wherever it is (needs a digit, + / or = so that "Basic authentication" stays)
+        re.compile(r"\b(?P<scheme>Basic)\s+(?=[A-Za-z0-9+/]*[\d+/=])[A-Za-z0-9+/]{8,}=*"),
+        lambda m: f"{m['scheme']} {SECRET}",
     ),
     RedactionRule(
         "bearer_token",
@@ -106,6 +160,12 @@ RULES: tuple[RedactionRule, ...] = (
         IP,
     ),
     RedactionRule(
+        "aws_secret_key",
+        # 40 characters of base64 (AWS secret access keys hold / and +), mixing cases and digits.
+        re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"),
+        _mask_if_random,
+    ),
+    RedactionRule(
         "random_token",
         re.compile(rf"(?<![\w-])[A-Za-z0-9_-]{{{MIN_RANDOM_TOKEN_LENGTH},}}(?![\w-])"),
         _mask_if_random,
@@ -118,7 +178,10 @@ def redact(text: str) -> str:
     """Return ``text`` with e-mails, IP addresses, tokens, API keys and secret values masked.
 
     Placeholders: ``<EMAIL>``, ``<IP>``, ``<TOKEN>`` (bearer tokens, JWTs) and ``<SECRET>`` (API
-    keys, random-looking tokens, values of ``password=``/``secret=``/``token=``/``api_key=``...).
+    keys, AWS secret keys, random-looking tokens, passwords in URIs, ``Authorization`` credentials,
+    values of ``password=``/``pass=``/``secret_key=``/``sessionid=``/``token=``/``api_key=``...,
+    ``password is '...'``, ``with password ...``). Apply it to the whole text, then cut: a cut first
+    can split a secret so that its rule no longer matches.
     """
     for rule in RULES:
         text = rule.pattern.sub(rule.replacement, text)

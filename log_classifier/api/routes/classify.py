@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from log_classifier.alerts import Alerter
@@ -18,13 +18,14 @@ from log_classifier.api.dependencies import (
     Classifier,
     require_api_key,
 )
-from log_classifier.api.errors import ERROR_RESPONSES
+from log_classifier.api.errors import ERROR_RESPONSES, OVERLOADED_RESPONSE
+from log_classifier.api.json_route import JsonIntakeRoute
 from log_classifier.api.metrics import Metrics
 from log_classifier.api.schemas import ClassifiedLine, ClassifyJsonRequest, ClassifyJsonResponse
 from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
 from log_classifier.contract import Prediction
-from log_classifier.errors import PayloadTooLarge
+from log_classifier.errors import InputError
 from log_classifier.patterns.recorder import Recorder
 from log_classifier.tables import reader
 from log_classifier.tables.writer import Keys, iter_classified_csv
@@ -32,6 +33,14 @@ from log_classifier.tables.writer import Keys, iter_classified_csv
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["classify"], dependencies=[Depends(require_api_key)])
+
+
+async def one_file_part(request: Request) -> None:
+    """One `file` part per upload: with two, FastAPI would silently take one of them."""
+    form = await request.form()  # parsed already, for the `file` parameter: FastAPI keeps it
+    parts = len(form.getlist("file"))
+    if parts > 1:
+        raise InputError(f"{parts} 'file' parts in one upload: send one CSV per request")
 
 
 @router.post(
@@ -49,6 +58,7 @@ router = APIRouter(tags=["classify"], dependencies=[Depends(require_api_key)])
     },
 )
 def classify_csv(
+    _one_file: Annotated[None, Depends(one_file_part)],
     classifier: Classifier,
     settings: AppSettings,
     metrics: AppMetrics,
@@ -67,7 +77,11 @@ def classify_csv(
     )
 
 
-@router.post(
+# Its own router: the JSON body is read by the JSON intake (counted while parsed), not by FastAPI.
+json_router = APIRouter(tags=["classify"], dependencies=[Depends(require_api_key)], route_class=JsonIntakeRoute)
+
+
+@json_router.post(
     "/classify/json",
     summary="Classify log lines sent as JSON",
     description=(
@@ -75,8 +89,10 @@ def classify_csv(
         "in the same order, each with its `pattern_id` (see `GET /patterns`). A line may carry its own "
         "`timestamp` (ISO 8601, epoch s or ms) for the pattern store. At most MAX_JSON_LOGS lines per request; "
         "more is a 413 — split the list or upload a CSV to `POST /classify/`. "
-        "An empty list is valid and returns an empty `results` list. "
-        "The body is read as JSON whatever its Content-Type says (`curl -d` sends a form type)."
+        "An empty list is valid and returns an empty `results` list. At most MAX_JSON_BYTES bytes "
+        "(`Content-Encoding: gzip`/`deflate` accepted, the limit holds inflated); nesting deeper than 64 "
+        "levels is a 400; a lone surrogate escape (`\\ud800`) becomes U+FFFD. The body is read as JSON "
+        "whatever its Content-Type says (`curl -d` sends a form type)."
     ),
     response_model=ClassifyJsonResponse,
     responses={
@@ -84,6 +100,7 @@ def classify_csv(
               "the JSON breaks (line, column) and what was expected there."},
         401: ERROR_RESPONSES[401],
         413: {"description": "More than MAX_JSON_LOGS lines, or a body larger than MAX_JSON_BYTES."},
+        503: OVERLOADED_RESPONSE,
     },
 )
 def classify_json(
@@ -91,11 +108,7 @@ def classify_json(
     body: ClassifyJsonRequest,
 ) -> ClassifyJsonResponse:
     # A sync route: FastAPI runs it in the thread pool, so the cascade never blocks the event loop.
-    if len(body.logs) > settings.max_json_logs:
-        raise PayloadTooLarge(
-            f"{len(body.logs)} logs in one request; the limit is {settings.max_json_logs} (MAX_JSON_LOGS): "
-            "split the list, or upload a CSV to POST /classify/"
-        )
+    # MAX_JSON_LOGS and MAX_JSON_BYTES were held while the body was read and parsed (JsonIntakeRoute).
     sources, messages = [line.source for line in body.logs], [line.log_message for line in body.logs]
     predictions, keys, _ = classifier.cascade.classify_keyed(sources, messages)
     metrics.observe_predictions(predictions)

@@ -7,14 +7,15 @@ message is the first present field of INGEST_MESSAGE_FIELDS, the source the firs
 INGEST_SOURCE_FIELDS, the line's own time (for the pattern store) the first of INGEST_TIMESTAMP_FIELDS;
 a record without a message comes back Unclassified.
 
-The body is read as it arrives and both its size and its decompressed size are held to
-MAX_UPLOAD_MB: a gzip bomb is a 413 once the limit is passed, never inflated in full.
+The body goes through the one JSON intake (`log_classifier.tables.json_intake`): its size and its
+decompressed size are held to MAX_JSON_BYTES as it arrives (a gzip bomb is a 413 once the limit is
+passed, never inflated in full), records are counted while they are parsed (MAX_JSON_LOGS), and
+nesting, lone surrogates and out-of-range numbers are dealt with there.
 """
 
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Sequence
 from typing import Annotated, Any
 
@@ -32,15 +33,15 @@ from log_classifier.api.dependencies import (
     Classifier,
     require_api_key,
 )
-from log_classifier.api.errors import ERROR_RESPONSES
+from log_classifier.api.errors import ERROR_RESPONSES, OVERLOADED_RESPONSE
 from log_classifier.api.metrics import Metrics
 from log_classifier.api.recording import classify_and_record
 from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
 from log_classifier.contract import Prediction
-from log_classifier.errors import InputError, PayloadTooLarge, UnsupportedEncoding
 from log_classifier.patterns.recorder import Recorder
-from log_classifier.tables.feed import field_text, parse_records, render_line
+from log_classifier.tables.feed import field_text, render_line
+from log_classifier.tables.json_intake import JsonLimits, parse_records, receive_body
 from log_classifier.taxonomy import UNCLASSIFIED
 from log_classifier.text.pattern_key import PatternKey, pattern_id
 
@@ -77,7 +78,8 @@ _RECORD_SCHEMA = {"type": "object", "additionalProperties": True,
         "`classified_by`, `confidence`, `reason`, `pattern_id` with `explain=true`). The line's own time, for "
         "the pattern store, is the first present field of INGEST_TIMESTAMP_FIELDS (default "
         "`timestamp,@timestamp,date,time`; ISO 8601 or epoch s/ms), else its arrival. At most MAX_JSON_LOGS "
-        "records per request and MAX_UPLOAD_MB per body, compressed or not."
+        "records per request and MAX_JSON_BYTES per body, compressed or not; nesting deeper than 64 levels is "
+        "a 400; a lone surrogate escape becomes U+FFFD; a number beyond a double comes back as sent."
     ),
     response_class=Response,
     openapi_extra={
@@ -100,8 +102,9 @@ _RECORD_SCHEMA = {"type": "object", "additionalProperties": True,
         400: {"description": "Not JSON / NDJSON, not UTF-8 or a broken gzip stream; `detail` names the line."},
         401: ERROR_RESPONSES[401],
         413: {"description": "More than MAX_JSON_LOGS records, or a body (or its decompressed size) larger "
-              "than MAX_UPLOAD_MB."},
+              "than MAX_JSON_BYTES."},
         415: {"description": "A Content-Encoding other than gzip, deflate or identity."},
+        503: OVERLOADED_RESPONSE,
     },
 )
 async def ingest(
@@ -115,29 +118,35 @@ async def ingest(
         bool, Query(description="Add classified_by, confidence, reason and pattern_id to each record")
     ] = False,
 ) -> Response:
-    # The bytes on the wire are held to MAX_UPLOAD_MB by BodySizeLimitMiddleware; what they inflate to, here.
-    decoder = BodyDecoder(request.headers.get("content-encoding", ""), limit=settings.max_upload_mb * 1024 * 1024,
-                          limit_name=f"the {settings.max_upload_mb} MB limit (MAX_UPLOAD_MB)")
+    # The bytes on the wire are held to MAX_JSON_BYTES by BodySizeLimitMiddleware; what they inflate to, here.
+    limits = ingest_limits(settings)
     try:
-        async for chunk in request.stream():
-            if decoder.inflates:
-                await run_in_threadpool(decoder.feed, chunk)  # inflating is CPU work: off the event loop
-            else:
-                decoder.feed(chunk)
+        body = await receive_body(request.stream(), content_encoding=request.headers.get("content-encoding", ""),
+                                  limits=limits)
     except ClientDisconnect:
         # The client left, or the size limit answered 413 already and ended the body: nobody to answer.
         return Response(status_code=400)
-    body = decoder.finish()
     # Parsing and the cascade are CPU work: off the event loop.
     lines = await run_in_threadpool(
-        _classify_feed, body, classifier=classifier, settings=settings, metrics=metrics, alerter=alerter,
+        _classify_feed, body, limits, classifier=classifier, settings=settings, metrics=metrics, alerter=alerter,
         patterns=patterns, explain=explain,
     )
     return Response("".join(lines), media_type=NDJSON)
 
 
+def ingest_limits(settings: Settings) -> JsonLimits:
+    """MAX_JSON_BYTES (compressed and inflated) and MAX_JSON_LOGS records, as for POST /classify/json."""
+    return JsonLimits(
+        max_bytes=settings.json_limit_bytes,
+        max_records=settings.max_json_logs,
+        bytes_name=f"{settings.json_limit_bytes} bytes (MAX_JSON_BYTES)",
+        hint=": make the shipper send smaller batches",
+    )
+
+
 def _classify_feed(
-    body: bytes,
+    body: bytes | bytearray,
+    limits: JsonLimits,
     *,
     classifier: LoadedClassifier,
     settings: Settings,
@@ -146,7 +155,7 @@ def _classify_feed(
     patterns: Recorder,
     explain: bool,
 ) -> list[str]:
-    records = parse_records(body, max_records=settings.max_json_logs)
+    records = parse_records(body, limits)
     messages = [field_text(record, settings.ingest_message_fields) for record in records]
     sources = [field_text(record, settings.ingest_source_fields) or "" for record in records]
     tried = ", ".join(settings.ingest_message_fields)
@@ -183,67 +192,3 @@ def _added(prediction: Prediction, pattern: str | None, explain: bool) -> Sequen
         ("reason", prediction.reason),
         ("pattern_id", pattern),
     )
-
-
-class BodyDecoder:
-    """Undoes a Content-Encoding chunk by chunk, never producing more than `limit` bytes."""
-
-    _WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
-
-    def __init__(self, content_encoding: str, *, limit: int, limit_name: str) -> None:
-        encoding = content_encoding.strip().lower()
-        if encoding in ("", "identity"):
-            self._wbits: int | None = None
-        elif encoding in self._WBITS:
-            self._wbits = self._WBITS[encoding]
-        else:
-            raise UnsupportedEncoding(
-                f"Content-Encoding {content_encoding.strip()!r} is not supported; send gzip, deflate or no encoding"
-            )
-        self.encoding = encoding
-        self._limit = limit
-        self._limit_name = limit_name
-        self._inflater = zlib.decompressobj(self._wbits) if self._wbits is not None else None
-        self._parts: list[bytes] = []
-        self._size = 0
-        self._compressed = 0
-
-    @property
-    def inflates(self) -> bool:
-        """True when the body is compressed (feeding it costs CPU)."""
-        return self._wbits is not None
-
-    def feed(self, data: bytes) -> None:
-        if self._inflater is None:
-            self._append(data)
-            return
-        self._compressed += len(data)
-        while data:
-            try:
-                # max_length caps the output of one call: limit + 1 bytes at most ever exist.
-                out = self._inflater.decompress(data, self._limit - self._size + 1)
-            except zlib.error as exc:
-                raise InputError(f"the body is not valid {self.encoding} data ({exc})") from None
-            self._append(out)
-            if self._inflater.unconsumed_tail:
-                data = self._inflater.unconsumed_tail
-            elif self._inflater.eof and self._inflater.unused_data and self._wbits == self._WBITS["gzip"]:
-                data = self._inflater.unused_data  # the next member of a multi-member gzip stream
-                self._inflater = zlib.decompressobj(self._wbits)
-            elif self._inflater.eof and self._inflater.unused_data:
-                raise InputError(f"the body has data after the end of its {self.encoding} stream")
-            else:
-                data = b""
-
-    def finish(self) -> bytes:
-        if self._inflater is not None and self._compressed and not self._inflater.eof:
-            raise InputError(f"the {self.encoding} body ends early (truncated)")
-        return b"".join(self._parts)
-
-    def _append(self, data: bytes) -> None:
-        self._size += len(data)
-        if self._size > self._limit:
-            what = "decompressed body" if self._inflater is not None else "body"
-            raise PayloadTooLarge(f"the {what} is larger than {self._limit_name}")
-        if data:
-            self._parts.append(data)

@@ -35,9 +35,9 @@ from log_classifier.api.dependencies import (
 )
 from log_classifier.api.errors import ERROR_RESPONSES, status_of
 from log_classifier.api.recording import classify_and_record
-from log_classifier.api.routes.ingest import BodyDecoder
 from log_classifier.errors import InputError, UnsupportedEncoding
 from log_classifier.receivers.otlp import Encoding, LogRow, decode_request, log_rows
+from log_classifier.tables.json_intake import BodyDecoder
 
 log = logging.getLogger(__name__)
 
