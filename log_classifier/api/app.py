@@ -5,6 +5,7 @@ error mapping and routers.
     POST /classify/json   JSON lines in, one result per line   routes/classify.py
     POST /ingest          log shippers' JSON / NDJSON feeds    routes/ingest.py
     GET  /patterns, /patterns/{id}, /patterns/compare          routes/patterns.py
+    PUT/DELETE /patterns/{id}/label, POST /feedback, GET /corrections   routes/corrections.py
     GET  /health, /metrics                                     routes/service.py
     GET  /                the upload page                      web.py
     GET  /docs            Swagger UI (FastAPI)
@@ -26,7 +27,7 @@ from log_classifier.alerts import AlertCounters, Alerter, NullAlerter, make_aler
 from log_classifier.api.errors import install_error_handlers
 from log_classifier.api.metrics import LatencyMiddleware, install_metrics
 from log_classifier.api.middleware import BodyLimit, BodySizeLimitMiddleware, RequestIdMiddleware
-from log_classifier.api.routes import classify, ingest, patterns, service
+from log_classifier.api.routes import classify, corrections, ingest, patterns, service
 from log_classifier.api.web import install_web
 from log_classifier.cascade import load_classifier
 from log_classifier.config import Settings, get_settings
@@ -42,7 +43,8 @@ DESCRIPTION = (
     "Log shippers (Fluent Bit, Vector) post JSON arrays or NDJSON to `POST /ingest`. "
     "Every classified line is counted under its pattern (source, header severity, masked message) in the "
     "pattern store: `GET /patterns` lists what was seen in a window, `GET /patterns/compare` what is new, gone "
-    "or changed. "
+    "or changed. A person corrects a pattern's label with `PUT /patterns/{id}/label` (or pastes lines to "
+    "`POST /feedback`): every later line of it gets that label, in every process; `GET /corrections` is the audit. "
     "A web page for uploading a CSV and browsing patterns is at `/`; Prometheus metrics at `/metrics`. "
     "Every response carries an `X-Request-ID` header (yours, if you sent a sane one) that also "
     "appears in the server's log lines."
@@ -50,6 +52,7 @@ DESCRIPTION = (
 
 
 JSON_PATH = "/classify/json"
+FEEDBACK_PATH = "/feedback"
 
 
 class ServiceApp(FastAPI):
@@ -102,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(classify.router)
     app.include_router(ingest.router)
     app.include_router(patterns.router)
+    app.include_router(corrections.router)
     install_web(app)
 
     # Outermost first. The request id is set before anything logs; the size limit's 413 is inside
@@ -110,11 +114,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.edge_middleware.append(Middleware(LatencyMiddleware, metrics=metrics))
     if settings.cors_origins:
         app.edge_middleware.append(
-            Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+            Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PUT", "DELETE"],
                        allow_headers=["*"])
         )
     app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
-                                          by_path={JSON_PATH: json_limit(settings)}))
+                                          by_path={JSON_PATH: json_limit(settings),
+                                                   FEEDBACK_PATH: json_limit(settings)}))
     return app
 
 

@@ -34,6 +34,8 @@ PREDICT_SLICE = 2048
 """Texts whose features are held at once (memory follows this, not the number of new shapes)."""
 ENCODE_UNIT = 64
 """Texts encoded in one turn of the encoder; about 0.1-0.2 s on two cores."""
+KEPT_VECTORS = 20_000
+"""Most vectors kept between the similarity stage and this one (a few MB; each is taken once)."""
 
 
 class FairLock:
@@ -97,6 +99,7 @@ class EmbeddingClassifier:
         self._turns = FairLock()
         self._counts_lock = threading.Lock()
         self.counts = {"fast": 0, "full": 0}
+        self._kept: dict[str, np.ndarray] = {}  # vectors `embed(keep=True)` made for this stage, taken once
         """Distinct texts answered by the fast path, and texts the contextual encoder embedded."""
 
     def status(self) -> dict[str, Any]:
@@ -173,12 +176,36 @@ class EmbeddingClassifier:
             parts.append(self.classifier.predict_proba(piece, vectors, piece_severities))
         return np.vstack(parts) if parts else np.zeros((0, len(self.labels)))
 
+    def embed(self, texts: Sequence[str], keep: bool = False) -> np.ndarray:
+        """Encoder embeddings of `texts` (for the corrections' similarity stage). `keep`: this stage will
+        classify the same texts next, so their vectors are kept (at most KEPT_VECTORS) and not encoded again."""
+        vectors = self._encode(texts)
+        if keep:
+            with self._counts_lock:
+                for text, vector in zip(texts, vectors):
+                    self._kept[text] = vector
+                while len(self._kept) > KEPT_VECTORS:
+                    self._kept.pop(next(iter(self._kept)))
+        return vectors
+
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeddings of `texts`, one turn of the encoder per `ENCODE_UNIT` texts."""
+        """Embeddings of `texts`, one turn of the encoder per `ENCODE_UNIT` texts (vectors `embed` kept are
+        taken, once, instead)."""
+        kept: dict[int, np.ndarray] = {}
+        if self._kept:
+            with self._counts_lock:
+                for index, text in enumerate(texts):
+                    vector = self._kept.pop(text, None)
+                    if vector is not None:
+                        kept[index] = vector
+        todo = [text for index, text in enumerate(texts) if index not in kept]
         with self._counts_lock:
-            self.counts["full"] += len(texts)
+            self.counts["full"] += len(todo)
         vectors = []
-        for start in range(0, len(texts), ENCODE_UNIT):
+        for start in range(0, len(todo), ENCODE_UNIT):
             with self._turns:
-                vectors.append(self.embedder.encode(texts[start : start + ENCODE_UNIT]))
-        return np.vstack(vectors)
+                vectors.append(self.embedder.encode(todo[start : start + ENCODE_UNIT]))
+        if not kept:
+            return np.vstack(vectors)
+        encoded = iter(np.vstack(vectors)) if vectors else iter(())
+        return np.vstack([kept[index] if index in kept else next(encoded) for index in range(len(texts))])

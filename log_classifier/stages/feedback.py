@@ -1,0 +1,234 @@
+"""People's corrections in the cascade: exact ones (`feedback`) and the patterns that follow them (`similar`).
+
+`CorrectionBook` holds, in this process, every corrected pattern of the store: its id → the person's
+label, and its encoder embedding for similarity. The cascade asks it first, before its result cache:
+a line of a corrected pattern gets the person's label (`classified_by=feedback`, confidence 1.0,
+reason `correction:<pattern id>`) before the regex rules, the model and the LLM.
+
+`SimilarStage` runs after the regex rules (they are exact) and before the model: a pattern whose
+encoder embedding is at least CORRECTION_SIMILARITY cosine-similar to its nearest corrected pattern (any
+source) takes that pattern's label (`classified_by=similar`, reason `similar:<pattern id>`, the
+similarity as confidence). It embeds only while at least one correction exists, and the embedding stage
+reuses those vectors (`EmbeddingClassifier.embed(keep=True)`): no text is encoded twice.
+
+Sync across processes: a thread polls the store's corrections version (the highest audit id, one
+indexed `max()`) every CORRECTION_SYNC_S and reloads when it moved; the process that takes a correction
+reloads before it answers (`refresh`). A reload drops the result cache's answers that a correction may
+change (all but the regex rules').
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from log_classifier.contract import LogRecord, Prediction, Stage
+from log_classifier.text.pattern_key import PatternKey, pattern_id
+
+if TYPE_CHECKING:  # numpy and the database layer load only when corrections are in use
+    import numpy as np
+
+    from log_classifier.patterns.corrections import ActiveCorrection, CorrectionStore
+
+log = logging.getLogger(__name__)
+
+EmbedFn = Callable[[Sequence[str], bool], "np.ndarray"]
+"""(texts, keep) → one encoder vector per text; `keep`: the embedding stage will want them next."""
+ChangedFn = Callable[[], None]
+LOG_EVERY_S = 30.0
+SLICE = 2048
+
+
+class CorrectionBook:
+    """The corrections this process knows, kept in step with the store (see the module docstring).
+
+    With `store` None (PATTERN_STORE=off) it is empty for good.
+    """
+
+    def __init__(
+        self,
+        store: CorrectionStore | None,
+        *,
+        sync_s: float = 2.0,
+        similarity: float | None = None,
+        embed: EmbedFn | None = None,
+    ) -> None:
+        self.store = store
+        self.sync_s = sync_s
+        self.similarity = similarity if embed is not None else None
+        self._embed = embed
+        self.version = -1
+        """The store's corrections version this book reflects (-1: never loaded)."""
+        self._labels: dict[str, str] = {}
+        self._by_label: dict[str, int] = {}
+        self._vector_ids: list[str] = []
+        self._vectors: np.ndarray | None = None
+        self._vector_cache: dict[str, np.ndarray] = {}  # pattern id → unit vector (masked text does not change)
+        self._listeners: list[ChangedFn] = []
+        self._lock = threading.Lock()  # one reload at a time
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.up = store is not None
+        self.last_error = ""
+        self._logged_at = float("-inf")
+
+    # --- the cascade's side ---
+
+    def __bool__(self) -> bool:
+        return bool(self._labels)
+
+    def on_change(self, listener: ChangedFn) -> None:
+        """Call `listener` after every reload that changed the corrections (the cascade drops cached answers)."""
+        self._listeners.append(listener)
+
+    def lookup(self, keys: Sequence[PatternKey]) -> dict[PatternKey, Prediction]:
+        """The person's label of each key that is a corrected pattern."""
+        labels = self._labels
+        if not labels:
+            return {}
+        found: dict[PatternKey, Prediction] = {}
+        for key in keys:
+            pid = pattern_id(key)
+            label = labels.get(pid)
+            if label is not None:
+                found[key] = Prediction(label, "feedback", 1.0, f"correction:{pid}")
+        return found
+
+    def nearest(self, texts: Sequence[str]) -> list[Prediction | None]:
+        """For each masked text, the label of its nearest corrected pattern when similar enough."""
+        ids, matrix, threshold = self._vector_ids, self._vectors, self.similarity
+        if threshold is None or not ids or matrix is None or self._embed is None or not texts:
+            return [None] * len(texts)
+        vectors = _unit(self._embed(list(texts), True))
+        similarity = vectors @ matrix.T
+        best = similarity.argmax(axis=1)
+        labels = self._labels
+        answers: list[Prediction | None] = []
+        for row, index in enumerate(best):
+            score = float(similarity[row, index])
+            pid = ids[index]
+            label = labels.get(pid)
+            answers.append(Prediction(label, "similar", round(min(score, 1.0), 4), f"similar:{pid}")
+                           if label is not None and score >= threshold else None)
+        return answers
+
+    def counts_by_label(self) -> dict[str, int]:
+        return dict(self._by_label)
+
+    # --- keeping in step with the store ---
+
+    def refresh(self) -> bool:
+        """Reload when the store's version moved; True when something changed. Raises when the store fails."""
+        if self.store is None:
+            return False
+        with self._lock:
+            version = self.store.version()
+            if version == self.version:
+                return False
+            version, active = self.store.active()
+            self._load(active)
+            changed = self.version != -1 or bool(active)
+            self.version = version
+        if changed:
+            log.info("corrections reloaded: %d corrected patterns (version %d)", len(active), version)
+            for listener in self._listeners:
+                listener()
+        return changed
+
+    def _load(self, active: Sequence[ActiveCorrection]) -> None:
+        labels = {item.pattern_id: item.label for item in active}
+        by_label: dict[str, int] = {}
+        for label in labels.values():
+            by_label[label] = by_label.get(label, 0) + 1
+        if self.similarity is not None and self._embed is not None and active:
+            missing = [item for item in active if item.pattern_id not in self._vector_cache]
+            if missing:
+                vectors = _unit(self._embed([item.masked for item in missing], False))
+                for item, vector in zip(missing, vectors):
+                    self._vector_cache[item.pattern_id] = vector
+            import numpy as np
+
+            ids = list(labels)
+            matrix: np.ndarray | None = np.vstack([self._vector_cache[pid] for pid in ids])
+        else:
+            ids, matrix = [], None
+        # Published whole, each an atomic attribute swap: readers never see half a reload.
+        self._vector_ids, self._vectors = ids, matrix
+        self._labels, self._by_label = labels, by_label
+
+    def start(self) -> None:
+        """Load now (an unreachable store is retried by the poller) and start polling every sync_s."""
+        if self.store is None or self._thread is not None:
+            return
+        self._poll()
+        self._thread = threading.Thread(target=self._run, name="correction-sync", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(10)
+        if self.store is not None:
+            self.store.engines.dispose()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.sync_s):
+            self._poll()
+
+    def _poll(self) -> None:
+        try:
+            self.refresh()
+        except Exception as exc:  # the store is down: keep what we know, try again next time
+            self.up = False
+            self.last_error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+            now = time.monotonic()
+            if now - self._logged_at >= LOG_EVERY_S:
+                self._logged_at = now
+                log.warning("cannot read corrections from the pattern store (%s); keeping the %d known",
+                            self.last_error, len(self._labels))
+        else:
+            self.up = True
+
+    def status(self) -> dict[str, Any]:
+        """For /health."""
+        if self.store is None:
+            return {"status": "off"}
+        return {
+            "status": "ok" if self.up else "down",
+            "corrected_patterns": len(self._labels),
+            "version": self.version,
+            "similarity": self.similarity if self.similarity is not None else "off",
+            "sync_s": self.sync_s,
+        }
+
+
+class SimilarStage:
+    """A pattern close enough to a corrected one takes its label (see the module docstring)."""
+
+    name: Stage = "similar"
+
+    def __init__(self, book: CorrectionBook) -> None:
+        self.book = book
+
+    def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]:
+        if not self.book or self.book.similarity is None:
+            return [None] * len(records)
+        texts = [record.message for record in records]
+        distinct = list(dict.fromkeys(texts))
+        answers: dict[str, Prediction | None] = {}
+        for start in range(0, len(distinct), SLICE):  # memory follows a slice, not the number of new shapes
+            piece = distinct[start : start + SLICE]
+            answers.update(zip(piece, self.book.nearest(piece)))
+        return [answers[text] for text in texts]
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or not len(vectors):
+        return vectors.reshape(len(vectors), -1)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
