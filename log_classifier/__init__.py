@@ -8,4 +8,5 @@ Map (see README "Where do I change X"):
     stages/          regex, embedding, llm processors    text/         masking, redaction
     model/           encoders, estimator, model dir      tables/       CSV reading and writing
     api/             FastAPI app, routes, middleware     cli.py        `python classifier.py`
+    patterns/        the pattern store (what was seen)   alerts.py     alert webhooks
 """

@@ -2,6 +2,7 @@
 
     python -m log_classifier.spark --input 'logs/*.csv' --output out/ [--format csv|parquet|json]
         [--input-format csv|parquet|json] [--master 'local[2]'] [--explain] [--llm] [--partitions N]
+        [--pattern-store URL]
 
 or the same arguments after ``spark-submit ... log_classifier/spark.py`` (README, "Spark").
 
@@ -20,6 +21,11 @@ How it works:
   concurrency, budget, circuit breaker and redaction) and joins the answers back.
 - The answer is written with Spark's writers into a temporary directory beside ``--output`` and
   renamed to it only when the job succeeded: a failed run leaves nothing at the output path.
+- With ``--pattern-store URL`` (a PATTERN_STORE value: a SQLite path or postgresql://...) the rows'
+  pattern counts go to the service's pattern store, so a backfill shows in ``GET /patterns``. Each row
+  counts at its ``timestamp`` column (ISO 8601 or epoch s/ms) when there is one, else at the job's start.
+  The counts are aggregated by Spark (per minute within PATTERN_MINUTE_RETENTION_H, per hour before) and
+  written by the driver after the answer is written: a failed job writes no counts.
 
 Exit codes: 0 done; 2 bad input, bad settings or a failed job (a one-line message on stderr).
 """
@@ -32,6 +38,7 @@ import logging
 import os
 import sys
 import threading
+import time
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -47,7 +54,7 @@ from log_classifier.errors import ClassifierError, InputError
 from log_classifier.tables.reader import REQUIRED_COLUMNS
 from log_classifier.tables.writer import EXPLAIN_COLUMNS, OUTPUT_COLUMN, prediction_values
 from log_classifier.taxonomy import UNCLASSIFIED
-from log_classifier.text.pattern_key import pattern_id, pattern_key
+from log_classifier.text.pattern_key import PatternKey, pattern_id, pattern_key
 from log_classifier.text.prepare import classification_text
 
 if TYPE_CHECKING:  # pyspark and pandas are imported when a job runs, not with this module
@@ -64,6 +71,13 @@ DEFAULT_LOCAL_MASTER = "local[*]"
 # Shuffles in a local run are small (the distinct LLM keys); Spark's default of 200 tasks is slow here.
 LOCAL_SHUFFLE_PARTITIONS = 4
 _EXTENSION_FORMATS = {".csv": "csv", ".parquet": "parquet", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
+
+# Internal columns of --pattern-store: each row's pattern and the bucket (epoch s) and time it counts at.
+PATTERN_COLUMNS = ("__lc_pattern_id", "__lc_pattern_source", "__lc_pattern_severity", "__lc_pattern_masked")
+PATTERN_BUCKET = "__lc_pattern_bucket"
+PATTERN_TIME = "__lc_pattern_time"
+PATTERN_WRITE_ROWS = 5000
+"""(pattern, bucket) counts per store transaction when the driver writes them."""
 
 # Internal columns of the --llm path: the source and pattern id a row left for the LLM, and its text.
 PENDING_SOURCE = "__lc_pending_source"
@@ -98,6 +112,16 @@ class JobPlan:
     message_column: str
     added_columns: tuple[str, ...]
     """Where the label (and explain cells) go: the frame's names for OUTPUT_COLUMN, *EXPLAIN_COLUMNS."""
+    patterns: PatternPlan | None = None
+
+
+@dataclass(frozen=True)
+class PatternPlan:
+    """--pattern-store: where each row's time is, the job's start and the minute retention (hours)."""
+
+    timestamp_column: str | None
+    started: float
+    minute_retention_h: int
 
 
 # --- the Python-worker side -------------------------------------------------------------------
@@ -163,7 +187,33 @@ def classify_frame(
         out[PENDING_KEY] = [pattern_id(key) if key else None for key in pending]
         out[PENDING_TEXT] = [classification_text(message, cascade.max_message_chars) if key else None
                              for key, message in zip(pending, messages)]
+    if plan.patterns is not None:
+        _add_pattern_columns(out, keys, plan.patterns)
     return out
+
+
+def _add_pattern_columns(out: pd.DataFrame, keys: Sequence[PatternKey | None], plan: PatternPlan) -> None:
+    """Each row's pattern (id, source, severity, masked message), its time and the bucket it counts in."""
+    from log_classifier.patterns.store import HOUR, MINUTE
+    from log_classifier.patterns.timestamps import line_time
+
+    ids, sources, severities, masked = [], [], [], []
+    for key in keys:
+        ids.append(pattern_id(key) if key is not None else None)
+        sources.append(key.source if key is not None else None)
+        severities.append(key.severity if key is not None else None)
+        masked.append(key.masked if key is not None else None)
+    for name, values in zip(PATTERN_COLUMNS, (ids, sources, severities, masked)):
+        out[name] = values
+    if plan.timestamp_column is None:
+        times = [plan.started] * len(keys)
+    else:
+        raw = out[plan.timestamp_column].tolist()
+        times = [line_time(value if value == value else None, plan.started) or plan.started for value in raw]
+    minute_from = plan.started - plan.minute_retention_h * HOUR
+    # Per minute where the store keeps minutes, per hour before (older minute buckets would be pruned).
+    out[PATTERN_TIME] = times
+    out[PATTERN_BUCKET] = [int(at) - int(at) % (MINUTE if at >= minute_from else HOUR) for at in times]
 
 
 def _texts(column: pd.Series) -> list[str]:
@@ -192,6 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="send the distinct shapes the other stages leave to the LLM, once, from the driver")
     parser.add_argument("--partitions", type=int, default=None,
                         help="classify in N tasks: contiguous ranges of the input (one shuffle; row order is kept)")
+    parser.add_argument("--pattern-store", default=None, metavar="URL",
+                        help="count the rows' patterns into this pattern store (a SQLite path or postgresql://...), "
+                        "like the service's PATTERN_STORE")
     return parser
 
 
@@ -220,6 +273,7 @@ def main(
             explain=args.explain,
             llm=args.llm,
             partitions=args.partitions,
+            pattern_store=args.pattern_store,
         )
     except ClassifierError as exc:
         sys.stderr.write(f"error: {exc}\n")
@@ -289,6 +343,7 @@ def run_job(
     explain: bool = False,
     llm: bool = False,
     partitions: int | None = None,
+    pattern_store: str | None = None,
 ) -> tuple[int, int]:
     """Classify ``input_path`` into ``output_path``; returns (rows, distinct keys sent to the LLM)."""
     from pyspark import StorageLevel
@@ -306,8 +361,17 @@ def run_job(
     names = list(frame.columns)
     frame = frame.toDF(*(f"{_COLUMN_PREFIX}{index}" for index in range(len(names))))
     positional = dict(zip(names, frame.columns))
-    added = tuple(positional.get(name, name) for name in ((OUTPUT_COLUMN, *EXPLAIN_COLUMNS) if explain else (OUTPUT_COLUMN,)))
-    plan = JobPlan(_worker_settings_json(settings), llm, positional[SOURCE_COLUMN], positional[MESSAGE_COLUMN], added)
+    # The pattern store wants each pattern's stage, confidence and reason: computed, and dropped unless --explain.
+    computed = (OUTPUT_COLUMN, *EXPLAIN_COLUMNS) if explain or pattern_store else (OUTPUT_COLUMN,)
+    added = tuple(positional.get(name, name) for name in computed)
+    patterns = None
+    if pattern_store:
+        from log_classifier.patterns.database import make_engines, migrate
+
+        migrate(make_engines(pattern_store))  # an unreachable store fails the job before any work
+        patterns = PatternPlan(positional.get("timestamp"), time.time(), settings.pattern_minute_retention_h)
+    plan = JobPlan(_worker_settings_json(settings), llm, positional[SOURCE_COLUMN], positional[MESSAGE_COLUMN], added,
+                   patterns)
     order_column = None
     if partitions is not None:
         # Contiguous ranges of the input, in order, one per task: one shuffle, and the part files
@@ -317,13 +381,13 @@ def run_job(
         frame = (frame.withColumn(order_column, F.monotonically_increasing_id())
                  .repartitionByRange(partitions, order_column).sortWithinPartitions(order_column))
     rows = spark.sparkContext.accumulator(0)
-    schema = _output_schema(frame.schema, added, pending=llm)
+    schema = _output_schema(frame.schema, added, pending=llm, patterns=patterns is not None)
     classified = frame.mapInPandas(functools.partial(classify_batches, plan=plan, rows=rows), schema)
 
     llm_keys = 0
     temporary = f"{output_path.rstrip('/')}.tmp-{uuid.uuid4().hex[:12]}"
-    if llm:
-        # Kept once computed: collecting the LLM keys would otherwise classify everything twice.
+    if llm or patterns is not None:
+        # Kept once computed: collecting the LLM keys or the pattern counts would otherwise classify twice.
         classified = classified.persist(StorageLevel.MEMORY_AND_DISK)
     cached = classified
     try:
@@ -331,13 +395,21 @@ def run_job(
             classified, llm_keys = _join_llm_answers(spark, settings, classified, added)
         if order_column is not None:
             classified = classified.drop(order_column)
+        counted = classified
+        if patterns is not None:
+            hidden = [*PATTERN_COLUMNS, PATTERN_BUCKET, PATTERN_TIME]
+            if not explain:
+                hidden += [positional.get(name, name) for name in EXPLAIN_COLUMNS]
+            classified = classified.drop(*hidden)
         original = {column: name for name, column in positional.items()}
         classified = classified.toDF(*(original.get(column, column) for column in classified.columns))
         _writer(classified, output_format).save(temporary)
         files.rename(temporary, output_path)
+        if pattern_store is not None:
+            write_pattern_counts(counted, pattern_store, settings, added, positional[MESSAGE_COLUMN])
     finally:
         files.delete(temporary)
-        if llm:
+        if llm or patterns is not None:
             cached.unpersist()
     return rows.value, llm_keys
 
@@ -388,15 +460,18 @@ def _worker_settings_json(settings: Settings) -> str:
     return Settings.model_validate(values).model_dump_json(exclude_unset=True)
 
 
-def _output_schema(schema: Any, added: Sequence[str], *, pending: bool) -> Any:
+def _output_schema(schema: Any, added: Sequence[str], *, pending: bool, patterns: bool = False) -> Any:
     """The input's schema with the added string columns (replacing same-named input columns)."""
-    from pyspark.sql.types import StringType, StructField, StructType
+    from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType
 
     fields = list(schema.fields)
     names = [field.name for field in fields]
     extra = (*added, PENDING_SOURCE, PENDING_KEY, PENDING_TEXT) if pending else tuple(added)
+    if patterns:
+        extra = (*extra, *PATTERN_COLUMNS, PATTERN_BUCKET, PATTERN_TIME)
+    types = {PATTERN_BUCKET: LongType(), PATTERN_TIME: DoubleType()}
     for name in extra:
-        replacement = StructField(name, StringType(), True)
+        replacement = StructField(name, types.get(name, StringType()), True)
         if name in names:
             fields[names.index(name)] = replacement
         else:
@@ -440,6 +515,52 @@ def _join_llm_answers(
         for name, answer in zip(added, answer_columns)
     }
     return joined.select([replaced.get(name, F.col(name)) for name in output_columns]), len(records)
+
+
+def write_pattern_counts(
+    classified: DataFrame, location: str, settings: Settings, added: Sequence[str], message_column: str
+) -> int:
+    """Aggregate the rows per (pattern, bucket) with Spark and add them to the pattern store from the
+    driver, in transactions of PATTERN_WRITE_ROWS counts. Returns the lines counted."""
+    from pyspark.sql import functions as F
+
+    from log_classifier.patterns.database import make_engines
+    from log_classifier.patterns.store import PatternCounts, PatternStore, Retention
+    from log_classifier.text.redaction import redact
+
+    label, stage, confidence, reason = added[:4]
+    grouped = (
+        classified.where(F.col(PATTERN_COLUMNS[0]).isNotNull())
+        .groupBy(*PATTERN_COLUMNS, PATTERN_BUCKET)
+        .agg(F.count(F.lit(1)).alias("lines"), F.min(PATTERN_TIME).alias("first"), F.max(PATTERN_TIME).alias("last"),
+             F.max(F.struct(PATTERN_TIME, label, stage, confidence, reason, message_column)).alias("latest"))
+    )
+    engines = make_engines(location)
+    store = PatternStore(engines, Retention(settings.pattern_minute_retention_h, settings.pattern_retention_days))
+    batch: dict[str, PatternCounts] = {}
+    entries = lines = 0
+    try:
+        for row in grouped.toLocalIterator():
+            pid = row[PATTERN_COLUMNS[0]]
+            latest = row["latest"]
+            item = batch.get(pid)
+            if item is None:
+                key = PatternKey(row[PATTERN_COLUMNS[1]], row[PATTERN_COLUMNS[2]], row[PATTERN_COLUMNS[3]])
+                prediction = Prediction(latest[label], latest[stage], float(latest[confidence]), latest[reason])
+                item = batch[pid] = PatternCounts(pid, key, prediction, redact(str(latest[message_column]))[:1000],
+                                                  row["first"], row["last"])
+            item.first_seen, item.last_seen = min(item.first_seen, row["first"]), max(item.last_seen, row["last"])
+            item.minutes[row[PATTERN_BUCKET]] = row["lines"]
+            entries += 1
+            lines += row["lines"]
+            if entries >= PATTERN_WRITE_ROWS:
+                store.write(list(batch.values()))
+                batch, entries = {}, 0
+        store.write(list(batch.values()))
+    finally:
+        engines.dispose()
+    log.info("counted %d lines into the pattern store %s", lines, engines.description)
+    return lines
 
 
 def classify_on_driver(settings: Settings, records: Sequence[LogRecord]) -> list[Prediction]:

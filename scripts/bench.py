@@ -18,6 +18,10 @@ the service without it. Data sets, each new to the server's cache:
   almost no line repeated);
 - 1M rows of the same kind in one request (`--large-rows`).
 
+Then the pattern store's cost: the large request against a fresh server with PATTERN_STORE=off and
+against one with a fresh SQLite store (each server new, so both start with a cold cache), and how
+long after the answer the store held every line. `--store-only` runs just that part.
+
 The machine is shared and timings are noisy: compare figures within one run.
 """
 
@@ -229,6 +233,64 @@ def stage_shapes_per_second(rows: list[tuple[str, str]]) -> tuple[float, float]:
         loaded.close()
 
 
+def start_server(port: int, store: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "GROQ_API_KEY": "", "HF_HUB_OFFLINE": "1", "PATTERN_STORE": store}
+    return subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "server:app", "--port", str(port), "--log-level", "warning"],
+        cwd=PROJECT_DIR, env=env,
+    )
+
+
+def wait_healthy(client: httpx.Client, base: str) -> None:
+    for _ in range(600):
+        try:
+            if client.get(f"{base}/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the server did not start")
+
+
+def store_on_and_off(path: Path, workdir: Path) -> None:
+    """The large request with the pattern store off and on, each against a fresh server."""
+    sent = len(read_rows(path))
+    print(f"\npattern store, one request of {sent:,} rows (fresh server each, cold cache):")
+    seconds: dict[str, float] = {}
+    for label, store in (("off", "off"), ("on (SQLite)", str(workdir / "patterns.db"))):
+        port = free_port()
+        server = start_server(port, store)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            with httpx.Client(timeout=1800) as client:
+                wait_healthy(client, base)
+                warm = b"source,log_message\napp,service started\n"
+                client.post(f"{base}/classify/", files={"file": ("w.csv", warm, "text/csv")}).raise_for_status()
+                with path.open("rb") as handle:
+                    start = time.perf_counter()
+                    response = client.post(f"{base}/classify/", files={"file": (path.name, handle, "text/csv")})
+                    response.raise_for_status()
+                    seconds[label] = time.perf_counter() - start
+                del response
+                note = ""
+                if store != "off":
+                    answered = time.perf_counter()
+                    while True:
+                        counted = client.get(f"{base}/patterns", params={"limit": 1}).json()["lines"]
+                        if counted >= sent or time.perf_counter() - answered > 60:
+                            break
+                        time.sleep(0.1)
+                    note = (f"; {counted:,} lines in the store "
+                            f"{time.perf_counter() - answered:.1f} s after the answer")
+                print(f"  store {label:<12} {seconds[label]:>7.1f} s  {sent / seconds[label]:>9,.0f} rows/s{note}",
+                      flush=True)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    off, on = seconds["off"], seconds["on (SQLite)"]
+    print(f"  store on / off: {on / off:.3f} ({(on / off - 1) * 100:+.1f} %; the goal is at most +10 %)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large-rows", type=int, default=1_000_000)
@@ -237,28 +299,29 @@ def main() -> int:
                         help="also measure this CSV (source, log_message); e.g. held-out shapes with MODEL_DIR "
                              "set to a model trained without them")
     parser.add_argument("--only-data", action="store_true", help="measure only the --data files")
+    parser.add_argument("--store-only", action="store_true",
+                        help="only the large request with the pattern store off and on")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     files = {} if args.only_data else datasets(workdir, args.large_rows)
+    large = next((path for name, path in files.items() if name.endswith(f"{args.large_rows // 1000}k")
+                  and "32k" not in name), None)
+    if args.store_only:
+        if large is None:
+            print(f"(no {DEV_SET}: no large request to measure)", file=sys.stderr)
+            return 1
+        store_on_and_off(large, workdir)
+        return 0
     for item in args.data:
         name, _, path = item.partition("=")
         files[name] = Path(path)
     port = free_port()
-    env = {**os.environ, "GROQ_API_KEY": "", "HF_HUB_OFFLINE": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server:app", "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_DIR, env=env,
-    )
+    server = start_server(port, "off")  # the store's own cost is measured below, on and off
     base = f"http://127.0.0.1:{port}"
     reference = Reference()
     try:
         with httpx.Client(timeout=1800) as client:
-            for _ in range(600):
-                try:
-                    if client.get(f"{base}/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+            wait_healthy(client, base)
             warm = b"source,log_message\napp,service started\n"
             client.post(f"{base}/classify/", files={"file": ("w.csv", warm, "text/csv")}).raise_for_status()
             print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores; other work on the machine slows both sides)")
@@ -286,6 +349,8 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
 
+    if large is not None:
+        store_on_and_off(large, workdir)
     print()
     real = next((path for name, path in files.items() if "32k" in name), None)
     sample = read_rows(real or next(iter(files.values())))

@@ -15,6 +15,9 @@ API_KEY="${NEWMAN_API_KEY:-${API_KEYS%%,*}}"
 PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 BASE_URL="http://127.0.0.1:${PORT}"
 SERVER_LOG="$(mktemp)"
+# The pattern requests need a store: a throwaway SQLite file unless PATTERN_STORE is set (never data/ here).
+STORE_DIR="$(mktemp -d)"
+export PATTERN_STORE="${PATTERN_STORE:-${STORE_DIR}/patterns.db}"
 
 "$PY" -m uvicorn server:app --host 127.0.0.1 --port "$PORT" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
@@ -22,6 +25,7 @@ stop_server() {
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
     rm -f "$SERVER_LOG"
+    rm -rf "$STORE_DIR"
 }
 trap stop_server EXIT
 

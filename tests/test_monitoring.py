@@ -32,10 +32,13 @@ SUFFIXES = {"counter": ("_total", "_created"), "histogram": ("_bucket", "_sum", 
 
 
 @pytest.fixture(scope="module")
-def llm_client() -> Iterator[TestClient]:
-    """The real app with the LLM stage on, against the fake Groq server (its metrics exist only then)."""
+def llm_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The real app with the LLM stage on, against the fake Groq server (its metrics exist only then), and a
+    pattern store (its metrics too)."""
+    store = tmp_path_factory.mktemp("patterns") / "patterns.db"
     with serve_fake_groq() as fake, TestClient(create_app(make_settings(
         groq_api_key="test-key", groq_base_url=fake.base_url, groq_model="fake-model", llm_max_retries=0,
+        pattern_store=str(store),
     ))) as client:
         yield client
 

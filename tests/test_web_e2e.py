@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -32,10 +34,11 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from log_classifier.api.app import create_app
 
-    with serve(create_app(make_settings())) as url:
+    store = tmp_path_factory.mktemp("patterns") / "patterns.db"
+    with serve(create_app(make_settings(pattern_store=str(store), pattern_flush_s=0.1))) as url:
         yield url
 
 
@@ -78,7 +81,8 @@ def test_upload_table_filters_charts_and_download(base_url: str, browser, tmp_pa
 
     # The table shows the server's answer, row for row.
     header = page.locator("#results-table thead th").all_text_contents()
-    assert header == ["#", "source", "log_message", "target_label", "classified_by", "confidence", "reason"]
+    assert header == ["#", "source", "log_message", "target_label", "classified_by", "confidence", "reason",
+                      "pattern_id"]
     label_column = header.index("target_label") + 1
     shown = page.locator(f"#results-table tbody td:nth-child({label_column})").all_text_contents()
     assert shown == labels
@@ -141,3 +145,64 @@ def test_a_bad_upload_shows_the_servers_message(base_url: str, browser, tmp_path
     assert "Error 400: missing required column(s): source, log_message" in (page.text_content("#error") or "")
     assert page.is_hidden("#results")
     page.close()
+
+
+def test_patterns_view_counts_sparklines_filters_and_new_marks(base_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    now = time.time()
+    old = datetime.fromtimestamp(now - 3 * 3600, tz=UTC).isoformat()
+    lines = (
+        [{"source": "e2e-batch", "log_message": f"Batch run {i} for shard {i} finished", "timestamp": old}
+         for i in range(5)]
+        + [{"source": "e2e-node", "log_message": "Kernel panic - not syncing: Fatal exception in interrupt"}] * 3
+        + [{"source": "e2e-web", "log_message": f"User {i} updated their profile picture"} for i in range(2)]
+    )
+    results = httpx.post(f"{base_url}/classify/json", json={"logs": lines}, timeout=60).json()["results"]
+    ids = {line["source"]: result["pattern_id"] for line, result in zip(lines, results)}
+    deadline = time.monotonic() + 20
+    while httpx.get(f"{base_url}/health", timeout=10).json()["pattern_store"]["pending_lines"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    expected = httpx.get(f"{base_url}/patterns?limit=50", timeout=10).json()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id="UTC")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(f"{base_url}/")
+    page.wait_for_selector("#patterns-table[data-loaded]")
+    rows = page.locator("#patterns-table tbody tr")
+    # the table is the API's answer, largest first, each with a sparkline adding up to its count
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.id)") == [item["id"] for item in expected["patterns"]]
+    counts = [int(text) for text in page.locator("#patterns-table td.count").all_text_contents()]
+    assert counts == [item["count"] for item in expected["patterns"]] and counts == sorted(counts, reverse=True)
+    totals = page.locator("#patterns-table svg.spark").evaluate_all("svgs => svgs.map(s => Number(s.dataset.total))")
+    assert totals == counts
+    assert page.text_content("#pattern-summary") == f"{expected['total']} patterns, {expected['lines']} lines"
+    mine = {ids["e2e-batch"]: 5, ids["e2e-node"]: 3, ids["e2e-web"]: 2}
+    shown = dict(zip(rows.evaluate_all("rows => rows.map(r => r.dataset.id)"), counts))
+    assert {pid: shown[pid] for pid in mine} == mine
+
+    # "new since" an hour ago marks the patterns first seen after it, not the one from 3 hours ago
+    since = datetime.fromtimestamp(now - 3600, tz=UTC).strftime("%Y-%m-%dT%H:%M")
+    loaded = page.get_attribute("#patterns-table", "data-loaded")
+    page.fill("#new-since", since)
+    page.dispatch_event("#new-since", "change")
+    page.wait_for_selector(f'#patterns-table[data-loaded]:not([data-loaded="{loaded}"])')
+    marked = set(page.locator("#patterns-table tbody tr.new").evaluate_all("rows => rows.map(r => r.dataset.id)"))
+    assert ids["e2e-node"] in marked and ids["e2e-web"] in marked and ids["e2e-batch"] not in marked
+
+    # filters: by category, and a shorter window drops the 3-hour-old pattern
+    loaded = page.get_attribute("#patterns-table", "data-loaded")
+    page.select_option("#pattern-label", "Critical Error")
+    page.wait_for_selector(f'#patterns-table[data-loaded]:not([data-loaded="{loaded}"])')
+    assert set(page.locator("#patterns-table td.label").all_text_contents()) == {"Critical Error"}
+    assert ids["e2e-node"] in rows.evaluate_all("rows => rows.map(r => r.dataset.id)")
+    page.select_option("#pattern-label", "")
+    loaded = page.get_attribute("#patterns-table", "data-loaded")
+    page.select_option("#pattern-window", "3600")
+    page.wait_for_selector(f'#patterns-table[data-loaded]:not([data-loaded="{loaded}"])')
+    assert ids["e2e-batch"] not in rows.evaluate_all("rows => rows.map(r => r.dataset.id)")
+    assert problems == []
+    context.close()

@@ -121,6 +121,7 @@ class PatternRecorder:
         self._on_new = on_new
         self._clock = clock
         self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()  # one flush at a time (the writer, close(), a caller)
         self._pending: dict[str, PatternCounts] = {}
         self._entries = 0  # (pattern, minute) pairs pending
         self._oldest: float | None = None  # arrival of the oldest line not yet written
@@ -290,6 +291,10 @@ class PatternRecorder:
     def flush(self) -> bool:
         """Write what is pending, in one transaction. False when the store could not take it (the counts
         stay pending, as far as PATTERN_MAX_PENDING allows)."""
+        with self._flush_lock:
+            return self._flush()
+
+    def _flush(self) -> bool:
         if not self._ready and not self._connect():
             return False
         with self._lock:
@@ -299,10 +304,11 @@ class PatternRecorder:
             return True
         items = list(batch.values())
         now = self._clock()
-        for item in items:
-            item.example = redact(item.example)[:EXAMPLE_CHARS]
-            item.write_example = now - self._example_written.get(item.id, float("-inf")) >= EXAMPLE_EVERY_S
         try:
+            for item in items:
+                # redacting again after a failed write changes nothing: the placeholders are not redacted
+                item.example = redact(item.example)[:EXAMPLE_CHARS]
+                item.write_example = now - self._example_written.get(item.id, float("-inf")) >= EXAMPLE_EVERY_S
             created = self._store.write(items)
         except Exception as exc:
             self._failed(exc)
@@ -334,11 +340,14 @@ class PatternRecorder:
             now = self._clock()
             if now < self._retry_at:
                 continue
-            if self.flush():
-                self._housekeeping(now)
-            else:
-                self._retry_at = now + self._retry_s
-                self._retry_s = min(self._retry_s * 2, RETRY_MAX_S)
+            try:
+                if self.flush():
+                    self._housekeeping(now)
+                    continue
+            except Exception:  # the writer must outlive any one bad batch
+                log.exception("pattern store writer failed")
+            self._retry_at = now + self._retry_s
+            self._retry_s = min(self._retry_s * 2, RETRY_MAX_S)
 
     def _housekeeping(self, now: float) -> None:
         try:

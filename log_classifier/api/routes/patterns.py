@@ -70,9 +70,10 @@ def list_patterns(
     now = time.time()
     window = parse_window(start, end, now, "start", "end")
     offset = _offset(cursor)
+    category = _label(label)
     store = patterns.require_store()
     items, total, lines = _query(lambda: store.list_patterns(
-        window, now, source=source, label=_label(label), q=q, order=order, limit=limit, offset=offset))
+        window, now, source=source, label=category, q=q, order=order, limit=limit, offset=offset))
     more = offset + len(items) < total
     return {"patterns": items, "total": total, "lines": lines,
             "next_cursor": _cursor(offset + len(items)) if more else None}
@@ -106,8 +107,9 @@ def compare_patterns(
     base_start = baseline_start or None
     baseline = parse_window(base_start, None, base_end, "baseline_start", "baseline_end",
                             default_s=target.seconds)
+    category = _label(label)
     store = patterns.require_store()
-    result = _query(lambda: store.compare(baseline, target, now, source=source, label=_label(label),
+    result = _query(lambda: store.compare(baseline, target, now, source=source, label=category,
                                           min_count=min_count, min_ratio=min_ratio, limit=limit))
     for kind in ("new", "gone", "changed"):
         for item in result[kind]:

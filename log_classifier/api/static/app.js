@@ -1,4 +1,5 @@
-// The log classification page: upload a CSV, show the classified rows, filter, chart, download.
+// The log classification page: upload a CSV, show the classified rows, filter, chart, download; and the
+// Patterns view: what the pattern store counted in a window, with a sparkline per pattern and "new since" marks.
 // Plain browser JavaScript, no dependencies; data is put into the page with textContent only.
 "use strict";
 
@@ -102,6 +103,7 @@
         state.fileName = fileNameFrom(xhr.getResponseHeader("Content-Disposition"));
         showResults(xhr.responseText);
         setStatus(`Classified ${file.name}.`, null);
+        setTimeout(loadPatterns, 1500);  // after the pattern store's next flush
       } else {
         let detail = xhr.statusText || "request failed";
         try { detail = JSON.parse(xhr.responseText).detail || detail; } catch (_) { /* not JSON */ }
@@ -259,7 +261,118 @@
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
+  // --- Patterns view: GET /patterns (largest first) and GET /patterns/{id} for each sparkline ---
+
+  const PATTERN_ROWS = 50;
+  const STEP_FOR_WINDOW = { 3600: "minute", 86400: "hour", 604800: "hour", 2592000: "day" };
+
+  function apiHeaders() {
+    const key = $("api-key").value.trim();
+    return key ? { "X-API-Key": key } : {};
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, { headers: apiHeaders() });
+    let body = null;
+    try { body = await response.json(); } catch (_) { /* not JSON */ }
+    if (!response.ok) throw new Error(`Error ${response.status}: ${(body && body.detail) || response.statusText}`);
+    return body;
+  }
+
+  function windowQuery() {
+    const seconds = Number($("pattern-window").value);
+    const end = new Date();
+    const start = new Date(end.getTime() - seconds * 1000);
+    return { seconds, start: start.toISOString(), end: end.toISOString() };
+  }
+
+  function sparkline(series) {
+    const width = 120, height = 28;
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("class", "spark");
+    const counts = series.map((point) => point.count);
+    const max = Math.max(1, ...counts);
+    const stepX = counts.length > 1 ? width / (counts.length - 1) : 0;
+    const points = counts.map((n, i) => `${(i * stepX).toFixed(1)},${(height - 2 - ((height - 4) * n) / max).toFixed(1)}`);
+    const line = document.createElementNS(SVG_NS, "polyline");
+    line.setAttribute("points", points.join(" "));
+    svg.append(line);
+    svg.dataset.total = String(counts.reduce((a, b) => a + b, 0));
+    const title = document.createElementNS(SVG_NS, "title");
+    title.textContent = `${counts.length} points, peak ${max}`;
+    svg.append(title);
+    return svg;
+  }
+
+  function cell(text, className) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  }
+
+  let patternLoad = 0;
+
+  async function loadPatterns() {
+    const ticket = ++patternLoad;  // a newer load wins over a slower older one
+    const box = $("pattern-error");
+    box.hidden = true;
+    const win = windowQuery();
+    const params = new URLSearchParams({ start: win.start, end: win.end, limit: String(PATTERN_ROWS), order: "count" });
+    if ($("pattern-label").value) params.set("label", $("pattern-label").value);
+    if ($("pattern-source").value.trim()) params.set("source", $("pattern-source").value.trim());
+    let body;
+    try {
+      body = await getJson(`/patterns?${params}`);
+    } catch (error) {
+      if (ticket !== patternLoad) return;
+      box.textContent = error.message;
+      box.hidden = false;
+      document.querySelector("#patterns-table tbody").replaceChildren();
+      $("pattern-summary").textContent = "";
+      return;
+    }
+    if (ticket !== patternLoad) return;
+    const since = $("new-since").value ? new Date($("new-since").value) : null;
+    const rows = document.createDocumentFragment();
+    const sparkCells = [];
+    for (const item of body.patterns) {
+      const tr = document.createElement("tr");
+      tr.dataset.id = item.id;
+      if (since && new Date(item.first_seen) >= since) tr.className = "new";
+      const spark = document.createElement("td");
+      spark.className = "trend";
+      sparkCells.push([item.id, spark]);
+      tr.append(cell(String(item.count), "number count"), spark, cell(item.label, "label"), cell(item.source),
+        cell(item.pattern, "pattern"), cell(item.example), cell(item.first_seen, "number"), cell(item.last_seen, "number"));
+      rows.append(tr);
+    }
+    document.querySelector("#patterns-table tbody").replaceChildren(rows);
+    $("pattern-summary").textContent = `${body.total} patterns, ${body.lines} lines` +
+      (body.total > body.patterns.length ? ` (the ${body.patterns.length} largest shown)` : "");
+    const step = STEP_FOR_WINDOW[win.seconds] || "hour";
+    await Promise.all(sparkCells.map(async ([id, td]) => {
+      const query = new URLSearchParams({ start: win.start, end: win.end, step });
+      try {
+        const detail = await getJson(`/patterns/${encodeURIComponent(id)}?${query}`);
+        if (ticket === patternLoad) td.replaceChildren(sparkline(detail.series));
+      } catch (_) { /* the table stays useful without its sparkline */ }
+    }));
+    if (ticket === patternLoad) $("patterns-table").dataset.loaded = String(ticket);
+  }
+
+  function setupPatterns() {
+    const select = $("pattern-label");
+    for (const name of CATEGORIES) select.append(new Option(name, name));
+    for (const id of ["pattern-window", "pattern-label", "new-since"]) $(id).addEventListener("change", loadPatterns);
+    $("pattern-source").addEventListener("change", loadPatterns);
+    $("pattern-refresh").addEventListener("click", loadPatterns);
+    loadPatterns();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    setupPatterns();
     $("upload-form").addEventListener("submit", upload);
     $("category-filter").addEventListener("change", renderRows);
     $("stage-filter").addEventListener("change", renderRows);

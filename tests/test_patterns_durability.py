@@ -1,0 +1,87 @@
+"""The pattern store survives the process: a real uvicorn process killed with SIGKILL after a flush, or
+stopped with SIGTERM right after its last answer, has counted every line once it is started again."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from helpers import SHIPPED_MODEL_DIR
+
+from log_classifier.config import PROJECT_DIR
+
+pytestmark = pytest.mark.slow
+
+FLUSH_S = 0.5
+START_TIMEOUT_S = 90
+
+
+@contextmanager
+def service(store: Path, flush_s: float = FLUSH_S) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PATTERN_STORE": str(store), "PATTERN_FLUSH_S": str(flush_s), "GROQ_API_KEY": "",
+           "MODEL_DIR": str(SHIPPED_MODEL_DIR), "LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=PROJECT_DIR, env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.2)
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+
+
+def post_lines(url: str, first: int, count: int) -> None:
+    for start in range(first, first + count, 2500):
+        records = [
+            {"log": f"worker {i % 40} finished job {i} for tenant t{i % 7} in {i % 997} ms", "host": f"svc-{i % 10}"}
+            for i in range(start, min(start + 2500, first + count))
+        ]
+        answer = httpx.post(f"{url}/ingest", content="\n".join(json.dumps(r) for r in records),
+                            headers={"Content-Type": "application/x-ndjson"}, timeout=120)
+        assert answer.status_code == 200
+
+
+def counted(url: str) -> int:
+    return httpx.get(f"{url}/patterns", timeout=30).json()["lines"]
+
+
+def test_every_line_counted_across_kill_9_and_sigterm(tmp_path: Path) -> None:
+    store = tmp_path / "patterns.db"
+    with service(store) as (proc, url):
+        post_lines(url, 0, 10_000)
+        time.sleep(FLUSH_S * 4)  # past the flush interval
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    # A flush interval longer than the test: only the shutdown can write the last 2,500.
+    with service(store, flush_s=300) as (proc, url):
+        assert counted(url) == 10_000
+        post_lines(url, 10_000, 2_500)
+        proc.send_signal(signal.SIGTERM)  # right after the last answer: the shutdown writes what is pending
+        assert proc.wait(60) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal after its graceful shutdown
+    with service(store) as (proc, url):
+        assert counted(url) == 12_500
