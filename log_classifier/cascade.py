@@ -293,7 +293,7 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
     routes: dict[str, Stage] = {source: "llm" for source in settings.llm_sources}
     book = correction_book(settings, bert.embed)
     cascade = Cascade(
-        [regex, SimilarStage(book), bert, llm],
+        [regex, SimilarStage(book, bert.top_labels), bert, llm],
         routes=routes,
         cache=ResultCache(settings.cache_size, settings.cache_max_mb * 1024 * 1024),
         max_message_chars=settings.max_message_chars,

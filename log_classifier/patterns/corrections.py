@@ -30,6 +30,8 @@ class ActiveCorrection:
     label: str
     masked: str
     """The pattern's masked message: what similar patterns are compared with."""
+    model_label: str = ""
+    """The cascade's own answer for the pattern (the label the person overrode)."""
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,10 @@ class CorrectionStore:
         with self.engines.read.begin() as connection:
             version = int(connection.execute(select(func.coalesce(func.max(corrections.c.id), 0))).scalar_one())
             rows: Any = connection.execute(
-                select(patterns.c.id, patterns.c.corrected_label, patterns.c.pattern)
+                select(patterns.c.id, patterns.c.corrected_label, patterns.c.pattern, patterns.c.label)
                 .where(patterns.c.corrected_label.is_not(None))
             ).all()
-        return version, [ActiveCorrection(pid, label, masked) for pid, label, masked in rows]
+        return version, [ActiveCorrection(pid, label, masked, model) for pid, label, masked, model in rows]
 
     def correct(self, requests: Sequence[CorrectionRequest], who: str, now: float) -> list[Corrected]:
         """Apply `requests` in one transaction (all or none); one result per request, in order.

@@ -176,6 +176,11 @@ class EmbeddingClassifier:
             parts.append(self.classifier.predict_proba(piece, vectors, piece_severities))
         return np.vstack(parts) if parts else np.zeros((0, len(self.labels)))
 
+    def top_labels(self, texts: Sequence[str], severities: Sequence[str], vectors: np.ndarray) -> list[str]:
+        """The full model's most likely label per (masked text, severity, encoder vector), whatever its confidence."""
+        rows = self.classifier.predict_proba(list(texts), vectors, list(severities))
+        return [self.labels[int(index)] for index in np.argmax(rows, axis=1)]
+
     def embed(self, texts: Sequence[str], keep: bool = False) -> np.ndarray:
         """Encoder embeddings of `texts` (for the corrections' similarity stage). `keep`: this stage will
         classify the same texts next, so their vectors are kept (at most KEPT_VECTORS) and not encoded again."""

@@ -23,10 +23,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from log_classifier.contract import LogRecord, Prediction, Stage
 from log_classifier.text.pattern_key import PatternKey, pattern_id
+from log_classifier.text.severity import read_severity
 
 if TYPE_CHECKING:  # numpy and the database layer load only when corrections are in use
     import numpy as np
@@ -38,8 +39,21 @@ log = logging.getLogger(__name__)
 EmbedFn = Callable[[Sequence[str], bool], "np.ndarray"]
 """(texts, keep) → one encoder vector per text; `keep`: the embedding stage will want them next."""
 ChangedFn = Callable[[], None]
+ModelLabelsFn = Callable[[Sequence[str], Sequence[str], "np.ndarray"], list[str]]
+"""(masked texts, header severities, encoder vectors) → the embedding model's top label for each."""
 LOG_EVERY_S = 30.0
 SLICE = 2048
+
+
+class Neighbour(NamedTuple):
+    """A text's nearest corrected pattern."""
+
+    pattern_id: str
+    label: str
+    """The person's label."""
+    model_label: str
+    """The cascade's answer for the corrected pattern: the label the person overrode."""
+    similarity: float
 
 
 class CorrectionBook:
@@ -63,6 +77,7 @@ class CorrectionBook:
         self.version = -1
         """The store's corrections version this book reflects (-1: never loaded)."""
         self._labels: dict[str, str] = {}
+        self._model_labels: dict[str, str] = {}
         self._by_label: dict[str, int] = {}
         self._vector_ids: list[str] = []
         self._vectors: np.ndarray | None = None
@@ -97,23 +112,24 @@ class CorrectionBook:
                 found[key] = Prediction(label, "feedback", 1.0, f"correction:{pid}")
         return found
 
-    def nearest(self, texts: Sequence[str]) -> list[Prediction | None]:
-        """For each masked text, the label of its nearest corrected pattern when similar enough."""
+    def nearest(self, texts: Sequence[str]) -> tuple[np.ndarray | None, list[Neighbour | None]]:
+        """The encoder vectors of `texts` (None when similarity is off or nothing is corrected) and, for each,
+        its nearest corrected pattern when at least CORRECTION_SIMILARITY similar."""
         ids, matrix, threshold = self._vector_ids, self._vectors, self.similarity
         if threshold is None or not ids or matrix is None or self._embed is None or not texts:
-            return [None] * len(texts)
-        vectors = _unit(self._embed(list(texts), True))
-        similarity = vectors @ matrix.T
+            return None, [None] * len(texts)
+        vectors = self._embed(list(texts), True)
+        similarity = _unit(vectors) @ matrix.T
         best = similarity.argmax(axis=1)
-        labels = self._labels
-        answers: list[Prediction | None] = []
+        labels, models = self._labels, self._model_labels
+        found: list[Neighbour | None] = []
         for row, index in enumerate(best):
             score = float(similarity[row, index])
             pid = ids[index]
             label = labels.get(pid)
-            answers.append(Prediction(label, "similar", round(min(score, 1.0), 4), f"similar:{pid}")
-                           if label is not None and score >= threshold else None)
-        return answers
+            found.append(Neighbour(pid, label, models.get(pid, ""), min(score, 1.0))
+                         if label is not None and score >= threshold else None)
+        return vectors, found
 
     def counts_by_label(self) -> dict[str, int]:
         return dict(self._by_label)
@@ -140,6 +156,7 @@ class CorrectionBook:
 
     def _load(self, active: Sequence[ActiveCorrection]) -> None:
         labels = {item.pattern_id: item.label for item in active}
+        models = {item.pattern_id: item.model_label for item in active}
         by_label: dict[str, int] = {}
         for label in labels.values():
             by_label[label] = by_label.get(label, 0) + 1
@@ -157,7 +174,7 @@ class CorrectionBook:
             ids, matrix = [], None
         # Published whole, each an atomic attribute swap: readers never see half a reload.
         self._vector_ids, self._vectors = ids, matrix
-        self._labels, self._by_label = labels, by_label
+        self._labels, self._by_label, self._model_labels = labels, by_label, models
 
     def start(self) -> None:
         """Load now (an unreachable store is retried by the poller) and start polling every sync_s."""
@@ -206,23 +223,37 @@ class CorrectionBook:
 
 
 class SimilarStage:
-    """A pattern close enough to a corrected one takes its label (see the module docstring)."""
+    """A pattern close enough to a corrected one takes its label (see the module docstring) — only where the
+    model makes the mistake the person corrected: its own answer for the pattern is the label the person
+    overrode. A neighbour the model already tells apart (a routine line next to the failing one the person
+    corrected: "completed: SUCCESS" beside "completed: FAILURE") keeps the model's answer."""
 
     name: Stage = "similar"
 
-    def __init__(self, book: CorrectionBook) -> None:
+    def __init__(self, book: CorrectionBook, model_labels: ModelLabelsFn | None = None) -> None:
         self.book = book
+        self.model_labels = model_labels
 
     def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]:
         if not self.book or self.book.similarity is None:
             return [None] * len(records)
-        texts = [record.message for record in records]
-        distinct = list(dict.fromkeys(texts))
-        answers: dict[str, Prediction | None] = {}
+        keys = [(record.message, read_severity(record.original or record.message)) for record in records]
+        distinct = list(dict.fromkeys(keys))
+        answers: dict[tuple[str, str], Prediction | None] = {}
         for start in range(0, len(distinct), SLICE):  # memory follows a slice, not the number of new shapes
             piece = distinct[start : start + SLICE]
-            answers.update(zip(piece, self.book.nearest(piece)))
-        return [answers[text] for text in texts]
+            vectors, found = self.book.nearest([text for text, _ in piece])
+            model = [""] * len(piece)
+            near = [index for index, neighbour in enumerate(found) if neighbour is not None]
+            if near and vectors is not None and self.model_labels is not None:
+                labels = self.model_labels([piece[i][0] for i in near], [piece[i][1] for i in near], vectors[near])
+                for index, label in zip(near, labels):
+                    model[index] = label
+            for index, (key, neighbour) in enumerate(zip(piece, found)):
+                follows = neighbour is not None and (self.model_labels is None or model[index] == neighbour.model_label)
+                answers[key] = (Prediction(neighbour.label, "similar", round(neighbour.similarity, 4),
+                                           f"similar:{neighbour.pattern_id}") if follows and neighbour else None)
+        return [answers[key] for key in keys]
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
