@@ -34,6 +34,7 @@ from schemathesis.checks import not_a_server_error
 
 from log_classifier.api.app import create_app
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
+from log_classifier.text.pattern_key import pattern_id, pattern_key
 
 ALLOWED_LABELS = set(CATEGORIES) | {UNCLASSIFIED}
 SSH_FAILED = "Failed password for invalid user admin from 198.51.100.7 port 50122 ssh2"
@@ -74,7 +75,8 @@ def make_csv(header: list[str], records: list[list[str]], *, lineterminator: str
 def _ok_bom(response: httpx.Response) -> None:
     assert parse(response.text) == [
         ["source", "log_message", *EXPLAINED],
-        ["sshd", SSH_FAILED, "Security Alert", "regex", "1.0000", "rule:sshd-failed-password"],
+        ["sshd", SSH_FAILED, "Security Alert", "regex", "1.0000", "rule:sshd-failed-password",
+         pattern_id(pattern_key("sshd", SSH_FAILED))],
     ]
 
 
@@ -719,13 +721,16 @@ def test_sixteen_different_files_at_once_do_not_mix() -> None:
 # (Its pytest plugin's lazy loader breaks on pytest 9, so each operation runs its strategy here.)
 
 OPERATIONS = [("/health", "GET"), ("/metrics", "GET"), ("/classify/", "POST"), ("/classify/json", "POST"),
-              ("/ingest", "POST")]
+              ("/ingest", "POST"), ("/patterns", "GET"), ("/patterns/compare", "GET"), ("/patterns/{pattern_id}", "GET")]
 
 
 @pytest.fixture(scope="module")
-def api_schema() -> Any:
+def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
     # schemathesis runs the app's lifespan itself (the model is loaded once) and calls it in-process.
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(make_settings(max_json_logs=50)))
+    store = tmp_path_factory.mktemp("patterns") / "patterns.db"
+    return schemathesis.openapi.from_asgi(
+        "/openapi.json", create_app(make_settings(max_json_logs=50, pattern_store=str(store)))
+    )
 
 
 @pytest.mark.slow

@@ -169,5 +169,16 @@ def test_postgresql_two_processes_and_a_late_database(postgres_url: str) -> None
         assert store is not None
         now = time.time()
         assert store.list_patterns(Window(now - HOUR, now + 60), now)[2] == 3
+        # the queries behind /patterns/{id} and /patterns/compare, and pruning, in PostgreSQL's dialect
+        recorder.record([LOGIN] * 4 + [DISK], [NOTICE] * 4 + [CRITICAL], [now - 3 * DAY] * 4 + [now - 2 * DAY])
+        assert recorder.flush()
+        detail = store.get_pattern(pattern_id(DISK), Window(now - 3 * DAY, now + 60), now, "day")
+        assert detail["count"] == 4 and sum(point["count"] for point in detail["series"]) == 4
+        compared = store.compare(Window(now - 4 * DAY, now - DAY), Window(now - HOUR, now + 60), now, min_count=1)
+        assert [item["id"] for item in compared["gone"]] == [pattern_id(LOGIN)]
+        assert [item["id"] for item in compared["changed"]] == [pattern_id(DISK)]
+        assert store.list_patterns(Window(now - HOUR, now + 60), now, q="FAILED", label="Critical Error")[1] == 1
+        store.prune(now + 30 * DAY + 2 * HOUR)  # everything is past the retention then
+        assert store.count_patterns() == 0
     finally:
         recorder.close()

@@ -33,6 +33,7 @@ router = APIRouter(tags=["patterns"], dependencies=[Depends(require_api_key)])
 DEFAULT_WINDOW_S = DAY
 MAX_WINDOW_S = 366 * DAY
 MAX_LIMIT = 1000
+LATEST_TIME = 253_402_300_799  # 9999-12-31T23:59:59Z: the last second ISO 8601's four-digit years can state
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "A malformed time, a window whose end is not after its start or longer than a year, "
           "an unknown label or a bad cursor; `detail` names the parameter."},
@@ -71,6 +72,7 @@ def list_patterns(
     window = parse_window(start, end, now, "start", "end")
     offset = _offset(cursor)
     category = _label(label)
+    source, q = _text("source", source), _text("q", q)
     store = patterns.require_store()
     items, total, lines = _query(lambda: store.list_patterns(
         window, now, source=source, label=category, q=q, order=order, limit=limit, offset=offset))
@@ -108,6 +110,7 @@ def compare_patterns(
     baseline = parse_window(base_start, None, base_end, "baseline_start", "baseline_end",
                             default_s=target.seconds)
     category = _label(label)
+    source = _text("source", source)
     store = patterns.require_store()
     result = _query(lambda: store.compare(baseline, target, now, source=source, label=category,
                                           min_count=min_count, min_ratio=min_ratio, limit=limit))
@@ -153,6 +156,8 @@ def parse_window(
     parameter for a malformed time or a bad window."""
     until = _time(end_name, end) if end else now
     since = _time(start_name, start) if start else until - default_s
+    if since < 0:
+        raise InputError(f"{start_name}: the window starts before 1970")
     if until <= since:
         raise InputError(f"{end_name}: the window must end after it starts ({start_name})")
     if until - since > MAX_WINDOW_S:
@@ -162,9 +167,15 @@ def parse_window(
 
 def _time(name: str, value: str) -> float:
     parsed = read_time(value)
-    if parsed is None:
+    if parsed is None or not 0 <= parsed <= LATEST_TIME:
         raise InputError(f"{name}: {value[:60]!r} is not a time; use ISO 8601, e.g. 2026-12-07T03:00:00Z")
     return parsed
+
+
+def _text(name: str, value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
+        raise InputError(f"{name}: must not contain NUL characters")
+    return value or None
 
 
 def _label(label: str | None) -> str | None:
