@@ -21,7 +21,8 @@ ALICE = {"X-API-Key": "k-alice"}
 BOB = {"X-API-Key": "k-bob"}
 VIEWER = {"X-API-Key": "k-viewer"}
 LOGIN = "User 4711 logged in from 10.1.2.3"
-LOGIN_LIKE = "User 4711 logged in from host 10.1.2.3"  # another pattern, a near neighbour
+LOGIN_LIKE = "User 4711 logged in from host 10.1.2.3"  # another pattern, a near neighbour (cosine 0.94)
+SIMILARITY = 0.9
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 
     store = tmp_path_factory.mktemp("corrections") / "patterns.db"
     settings = make_settings(pattern_store=str(store), pattern_flush_s=0.1,
-                             api_keys="alice:k-alice,k-bob,viewer:k-viewer", correction_api_keys="alice,k-bob")
+                             api_keys="alice:k-alice,k-bob,viewer:k-viewer", correction_api_keys="alice,k-bob",
+                             correction_similarity=SIMILARITY)
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
@@ -137,7 +139,7 @@ def test_similar_pattern_follows_and_is_listed(client: TestClient) -> None:
     followed = classify(client, ("auth", "User 12 logged in from host 10.3.3.3"))[0]
     assert followed["pattern_id"] == near["pattern_id"]
     assert (followed["target_label"], followed["classified_by"]) == (wanted, "similar")
-    assert followed["reason"] == f"similar:{base['pattern_id']}" and 0.88 <= followed["confidence"] <= 1.0
+    assert followed["reason"] == f"similar:{base['pattern_id']}" and SIMILARITY <= followed["confidence"] <= 1.0
     # An unrelated line is not pulled along.
     other = classify(client, ("auth", "Disk /dev/sda1 is 97% full"))[0]
     assert other["classified_by"] != "similar"
