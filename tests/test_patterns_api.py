@@ -214,3 +214,23 @@ def test_unreachable_postgresql_at_start_still_classifies_and_reports_degraded()
         assert "nobody" in health["pattern_store"]["database"]
         assert client.get("/patterns").status_code == 503
         assert "log_classifier_pattern_store_up 0.0" in client.get("/metrics").text
+
+
+def test_the_cli_counts_its_lines_in_the_store(tmp_path: Path, loaded_classifier: Any) -> None:
+    from log_classifier import cli
+    from log_classifier.patterns.database import make_engines
+    from log_classifier.patterns.store import PatternStore, Window
+
+    at = int(time.time()) - 2 * HOUR
+    source = tmp_path / "in.csv"
+    source.write_text("source,log_message,timestamp\n"
+                      + "".join(f"cron,Job {i} for host h{i} started,{iso(at)}\n" for i in range(40))
+                      + "cron,,\n", encoding="utf-8")
+    store_path = tmp_path / "p.db"
+    code = cli.main([str(source), "--output", str(tmp_path / "out.csv"), "--no-progress"],
+                    settings=make_settings(pattern_store=str(store_path)), classifier=loaded_classifier)
+    assert code == 0
+    store = PatternStore(make_engines(str(store_path)))
+    items, total, lines = store.list_patterns(Window(at - 60, at + 60), time.time())
+    assert (total, lines) == (1, 40) and items[0]["source"] == "cron"
+    store.engines.dispose()
