@@ -213,3 +213,27 @@ def test_unreachable_store_is_a_503_not_a_silent_loss() -> None:
         answer = down.post("/feedback", json={"logs": [{"source": "a", "log_message": LOGIN, "target_label": "Error"}]})
         assert answer.status_code == 503
         assert down.get("/health").json()["corrections"]["status"] == "down"
+
+
+def test_a_neighbour_the_model_tells_apart_keeps_its_answer(tmp_path: Path) -> None:
+    """Similarity spreads a correction only where the model makes the mistake the person corrected: the routine
+    line next to a corrected failing one is close in the encoder's space but labelled apart by the model."""
+    import numpy as np
+
+    from log_classifier.api.app import create_app
+    from log_classifier.text.pattern_key import pattern_key
+
+    failing, routine = "Job 17 finished with errors", "Job 18 finished successfully"
+    settings = make_settings(pattern_store=str(tmp_path / "p.db"), correction_similarity=0.8)
+    with TestClient(create_app(settings)) as app:
+        loaded = app.app.state.classifier  # type: ignore[attr-defined]
+        vectors = loaded.embedding.embed([pattern_key("jobs", failing).masked, pattern_key("jobs", routine).masked])
+        vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        assert float(vectors[0] @ vectors[1]) >= 0.8  # close enough to follow, were it not for the guard
+        before = app.post("/classify/json", json={"logs": [{"source": "jobs", "log_message": routine}]}).json()
+        app.post("/feedback", json={"logs": [{"source": "jobs", "log_message": failing,
+                                              "target_label": "Workflow Error"}]}).raise_for_status()
+        after = app.post("/classify/json", json={"logs": [{"source": "jobs", "log_message": "Job 19 finished successfully"}]})
+        answer = after.json()["results"][0]
+        assert answer["classified_by"] != "similar"
+        assert answer["target_label"] == before["results"][0]["target_label"] != "Workflow Error"
