@@ -721,7 +721,9 @@ def test_sixteen_different_files_at_once_do_not_mix() -> None:
 # (Its pytest plugin's lazy loader breaks on pytest 9, so each operation runs its strategy here.)
 
 OPERATIONS = [("/health", "GET"), ("/metrics", "GET"), ("/classify/", "POST"), ("/classify/json", "POST"),
-              ("/ingest", "POST"), ("/patterns", "GET"), ("/patterns/compare", "GET"), ("/patterns/{pattern_id}", "GET")]
+              ("/ingest", "POST"), ("/patterns", "GET"), ("/patterns/compare", "GET"), ("/patterns/{pattern_id}", "GET"),
+              ("/patterns/{pattern_id}/label", "PUT"), ("/patterns/{pattern_id}/label", "DELETE"), ("/feedback", "POST"),
+              ("/corrections", "GET")]
 
 
 @pytest.fixture(scope="module")
