@@ -1,6 +1,7 @@
 """How far may a person's correction spread to similar patterns? Measured, not guessed.
 
-    python scripts/measure_correction_similarity.py [--data FILE ...] [--model-dir DIR] [--rounds 20]
+    python scripts/measure_correction_similarity.py [--data FILE ...] [--model-dir DIR] [--rounds 20] \
+        [--round-up] [--same-mistake]
 
 Simulates issue 21's loop on labelled lines the model never trained on (by default the dev set and
 both probe sets; add `build/holdout/test.csv` with `--model-dir build/holdout/model` for held-out
@@ -10,8 +11,13 @@ wrong patterns; every other pattern whose nearest corrected pattern is at least 
 their embeddings) takes that pattern's label. Per threshold it prints, averaged over the rounds,
 how many uncorrected patterns followed a correction, how many of those were wrong before and right
 after (gained) and right before and wrong after (lost), the precision of what followed, and the
-pattern accuracy of the uncorrected patterns before → after. Both embeddings are measured: the static
-vectors of the fast path (what serving uses: ~40 µs a pattern) and the contextual encoder.
+pattern accuracy of the uncorrected patterns before → after. `--round-up`: a source with one wrong pattern
+gets it corrected (without it, half of one is none, and the real-line figures leave out exactly the
+corrections that cost); `--same-mistake`: a pattern follows only when the model gives it the label the
+person overrode (the service's guard, stages/feedback.py). The README's table: `--rounds 10 --round-up
+--same-mistake` on the default real sets, and on build/holdout/test.csv with --model-dir build/holdout/model.
+Both embeddings are measured: the static vectors of the fast path (~40 µs a pattern) and the contextual
+encoder (what the service uses).
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ THRESHOLDS = (0.80, 0.85, 0.88, 0.90, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99)
 
 def patterns_of(frames: Sequence[pd.DataFrame], model_dir: Path | None) -> pd.DataFrame:
     """One row per pattern: key, source, masked text, true label (majority of its lines), the model's label."""
-    settings = get_settings(groq_api_key="", **({"model_dir": model_dir} if model_dir else {}))
+    settings = get_settings(groq_api_key="", pattern_store="off", **({"model_dir": model_dir} if model_dir else {}))
     loaded = load_classifier(settings)
     try:
         rows = []
