@@ -107,7 +107,7 @@ class Cascade:
 
         # People's corrections first, before the cache: a correction applies from the moment this process
         # knows it, whatever was cached or is being computed for the pattern.
-        version = self.feedback.version
+        version = self.feedback.generation
         resolved: dict[Key, Prediction] = self.feedback.lookup(distinct)
         owned: dict[Key, Future[Prediction]] = {}
         waiting: dict[Key, Future[Prediction]] = {}
@@ -133,7 +133,7 @@ class Cascade:
         # Our own keys are done first: a call never waits while holding keys others may wait for.
         for key, flight in waiting.items():
             resolved[key] = flight.result()
-        if self.feedback.version != version:  # a correction arrived while we computed: it wins
+        if self.feedback.generation != version:  # a correction arrived while we computed: it wins
             resolved.update(self.feedback.lookup(distinct))
 
         predictions = [EMPTY_MESSAGE if key is None else resolved[key] for key in keys]
@@ -162,7 +162,7 @@ class Cascade:
         """Cache the results (transient ones are not; nor any computed before the corrections changed) and
         hand them to the calls waiting for them."""
         with self._flight_lock:
-            current = self.feedback.version == version
+            current = self.feedback.generation == version
             for key, prediction in results.items():
                 if current:
                     self.cache.put(key, prediction)

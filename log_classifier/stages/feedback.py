@@ -78,6 +78,12 @@ class CorrectionBook:
         """The store's corrections version this book reflects (-1: never loaded)."""
         self._labels: dict[str, str] = {}
         self._model_labels: dict[str, str] = {}
+        self._masked: dict[str, str] = {}
+        self.generation = 0
+        """Moves on every change the cascade must see (labels, similarity vectors): cached answers computed
+        under an older generation are not kept."""
+        self._labels_loaded = 0  # reloads of the labels so far
+        self._vectors_loaded = 0  # the reload the vectors were built for
         self._by_label: dict[str, int] = {}
         self._vector_ids: list[str] = []
         self._vectors: np.ndarray | None = None
@@ -136,45 +142,71 @@ class CorrectionBook:
 
     # --- keeping in step with the store ---
 
-    def refresh(self) -> bool:
-        """Reload when the store's version moved; True when something changed. Raises when the store fails."""
+    def refresh(self, *, vectors: bool = True) -> bool:
+        """Reload the labels when the store's version moved (True when something changed), then, with `vectors`,
+        embed the corrected patterns that have no vector yet (`update_vectors`). Raises when the store fails."""
         if self.store is None:
             return False
+        changed = False
         with self._lock:
             version = self.store.version()
-            if version == self.version:
-                return False
-            version, active = self.store.active()
-            self._load(active)
-            changed = self.version != -1 or bool(active)
-            self.version = version
+            if version != self.version:
+                version, active = self.store.active()
+                changed = self.version != -1 or bool(active)
+                self._load(active)
+                self.version = version
+                self._labels_loaded += 1
+                if changed:
+                    self.generation += 1
         if changed:
-            log.info("corrections reloaded: %d corrected patterns (version %d)", len(active), version)
-            for listener in self._listeners:
-                listener()
+            log.info("corrections reloaded: %d corrected patterns (version %d)", len(self._labels), version)
+            self._notify()
+        if vectors:
+            self.update_vectors()
         return changed
 
-    def _load(self, active: Sequence[ActiveCorrection]) -> None:
-        labels = {item.pattern_id: item.label for item in active}
-        models = {item.pattern_id: item.model_label for item in active}
-        by_label: dict[str, int] = {}
-        for label in labels.values():
-            by_label[label] = by_label.get(label, 0) + 1
-        if self.similarity is not None and self._embed is not None and active:
-            missing = [item for item in active if item.pattern_id not in self._vector_cache]
-            if missing:
-                vectors = _unit(self._embed([item.masked for item in missing], False))
-                for item, vector in zip(missing, vectors):
-                    self._vector_cache[item.pattern_id] = vector
-            import numpy as np
-
+    def update_vectors(self) -> None:
+        """Bring the similarity vectors up to the labels: embed what is new (each pattern once; a pattern's masked
+        text never changes) and publish them. The poller calls it too, so a big `POST /feedback` need not wait."""
+        if self.similarity is None or self._embed is None:
+            return
+        with self._lock:
+            if self._vectors_loaded == self._labels_loaded:
+                return
+            loaded, labels, masked = self._labels_loaded, self._labels, self._masked
+            missing = [pid for pid in labels if pid not in self._vector_cache]
+            for start in range(0, len(missing), SLICE):
+                piece = missing[start : start + SLICE]
+                for pid, vector in zip(piece, _unit(self._embed([masked[pid] for pid in piece], False))):
+                    self._vector_cache[pid] = vector
             ids = list(labels)
-            matrix: np.ndarray | None = np.vstack([self._vector_cache[pid] for pid in ids])
-        else:
-            ids, matrix = [], None
+            matrix = None
+            if ids:
+                import numpy as np
+
+                matrix = np.vstack([self._vector_cache[pid] for pid in ids])
+            had = bool(self._vector_ids)
+            self._vector_ids, self._vectors = ids, matrix
+            self._vector_cache = {pid: self._vector_cache[pid] for pid in ids}  # undone ones go
+            self._vectors_loaded = loaded
+            if had or ids:
+                self.generation += 1
+        if had or ids:
+            self._notify()
+
+    def _notify(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+    def _load(self, active: Sequence[ActiveCorrection]) -> None:
+        by_label: dict[str, int] = {}
+        for item in active:
+            by_label[item.label] = by_label.get(item.label, 0) + 1
         # Published whole, each an atomic attribute swap: readers never see half a reload.
-        self._vector_ids, self._vectors = ids, matrix
-        self._labels, self._by_label, self._model_labels = labels, by_label, models
+        self._masked = {item.pattern_id: item.masked for item in active}
+        self._model_labels = {item.pattern_id: item.model_label for item in active}
+        self._by_label = by_label
+        self._labels = {item.pattern_id: item.label for item in active}
 
     def start(self) -> None:
         """Load now (an unreachable store is retried by the poller) and start polling every sync_s."""

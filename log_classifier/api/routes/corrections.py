@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["corrections"], dependencies=[Depends(require_api_key)])
 
 AUDIT_WINDOW_S = 30 * DAY
+FEEDBACK_EMBED_NOW = 100
+"""A /feedback of at most this many lines also embeds them for similarity before answering; more: the poller does."""
 T = TypeVar("T")
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     401: ERROR_RESPONSES[401],
@@ -144,7 +146,7 @@ def feedback(body: FeedbackRequest, classifier: Classifier, patterns: AppPattern
         requests.append(CorrectionRequest(id_of(key), label, body.note, new))
     now = time.time()
     done = _query(lambda: corrections.correct(requests, who, now))
-    _reload(classifier)
+    _reload(classifier, vectors=len(requests) <= FEEDBACK_EMBED_NOW)
     log.info("%d lines corrected through /feedback by %s", len(done), who)
     return {"corrected": [{"pattern_id": item.pattern_id, "label": item.label, "previous_label": item.previous_label}
                           for item in done]}
@@ -191,10 +193,12 @@ def _check_label(label: str, name: str) -> str:
     return label
 
 
-def _reload(classifier: LoadedClassifier) -> None:
-    """This process applies the change before it answers (others poll within CORRECTION_SYNC_S)."""
+def _reload(classifier: LoadedClassifier, *, vectors: bool = True) -> None:
+    """This process applies the change before it answers (others poll within CORRECTION_SYNC_S). Without
+    `vectors` the exact corrections apply at once and similar patterns follow once the poller has embedded
+    the new corrected patterns (within CORRECTION_SYNC_S)."""
     try:
-        classifier.corrections.refresh()
+        classifier.corrections.refresh(vectors=vectors)
     except Exception as exc:  # committed already; the poller catches up
         log.warning("correction saved, but reloading corrections failed (%s); the poller retries", type(exc).__name__)
 
