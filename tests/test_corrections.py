@@ -237,3 +237,18 @@ def test_a_neighbour_the_model_tells_apart_keeps_its_answer(tmp_path: Path) -> N
         answer = after.json()["results"][0]
         assert answer["classified_by"] != "similar"
         assert answer["target_label"] == before["results"][0]["target_label"] != "Workflow Error"
+
+
+@pytest.mark.slow
+def test_a_flood_of_ten_thousand_corrections_in_one_feedback(client: TestClient) -> None:
+    logs = [{"source": "flood", "log_message": f"tenant {i % 50} quota {i} rejected by {'abcdefghij'[i % 10]}-gate",
+             "target_label": "Resource Usage"} for i in range(10_000)]
+    before = client.get("/corrections?limit=1", headers=ALICE).json()["total"]
+    answer = client.post("/feedback", json={"logs": logs}, headers=ALICE)
+    assert answer.status_code == 200, answer.text
+    corrected = answer.json()["corrected"]
+    assert len(corrected) == 10_000 and {item["label"] for item in corrected} == {"Resource Usage"}
+    assert len({item["pattern_id"] for item in corrected}) == 10  # the gate letter is the only non-number part
+    assert client.get("/corrections?limit=1", headers=ALICE).json()["total"] == before + 10_000
+    results = classify(client, ("flood", "tenant 7 quota 99 rejected by c-gate"))
+    assert results[0]["classified_by"] == "feedback"
