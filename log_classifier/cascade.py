@@ -5,6 +5,10 @@ the one definition the Spark job and the pattern store share); each stage sees e
 only the keys the stages before it left unresolved; the result fans out to every row of the key.
 Results are kept in a bounded LRU cache across requests.
 
+People's corrections (`stages.feedback.CorrectionBook`) come first, before the cache: a key whose pattern a
+person labelled gets that label whatever was cached or is being computed, and a change of the corrections
+drops the cached answers it may change and keeps answers computed before it out of the cache.
+
 Single-flight: a key that one call is computing is not computed again by a concurrent call; that
 call waits for the first one's result and shares it, whichever stage decides it (so a burst of the
 same new LLM-routed line makes one LLM call). A transient result (an LLM outage) is shared with
@@ -109,6 +113,7 @@ class Cascade:
         # knows it, whatever was cached or is being computed for the pattern.
         version = self.feedback.generation
         resolved: dict[Key, Prediction] = self.feedback.lookup(distinct)
+        corrected = len(resolved)
         owned: dict[Key, Future[Prediction]] = {}
         waiting: dict[Key, Future[Prediction]] = {}
         with self._flight_lock:
@@ -122,7 +127,7 @@ class Cascade:
                     waiting[key] = self._in_flight[key]
                 else:
                     owned[key] = self._in_flight[key] = Future()
-        stats.cache_hits = len(resolved) - sum(1 for p in resolved.values() if p.stage == "feedback")
+        stats.cache_hits = len(resolved) - corrected
         stats.shared = len(waiting)
 
         try:

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["corrections"], dependencies=[Depends(require_api_key)])
 
 AUDIT_WINDOW_S = 30 * DAY
+WHO_CHARS = 128  # the audit's `who` column
 FEEDBACK_EMBED_NOW = 100
 """A /feedback of at most this many lines also embeds them for similarity before answering; more: the poller does."""
 T = TypeVar("T")
@@ -64,7 +65,7 @@ async def require_corrector(request: Request, settings: AppSettings, name: ApiKe
     allowed = settings.correction_api_keys
     if allowed and name not in allowed and request.headers.get(API_KEY_HEADER, "") not in allowed:
         raise PermissionDenied("this API key may not correct labels (CORRECTION_API_KEYS)")
-    return name
+    return name[:WHO_CHARS]
 
 
 Corrector = Annotated[str, Depends(require_corrector)]
