@@ -298,7 +298,7 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
     routes: dict[str, Stage] = {source: "llm" for source in settings.llm_sources}
     book = correction_book(settings, bert.embed)
     cascade = Cascade(
-        [regex, SimilarStage(book, bert.top_labels), bert, llm],
+        [regex, SimilarStage(book, bert.top_labels, bert.fast_labels), bert, llm],
         routes=routes,
         cache=ResultCache(settings.cache_size, settings.cache_max_mb * 1024 * 1024),
         max_message_chars=settings.max_message_chars,

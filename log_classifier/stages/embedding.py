@@ -139,7 +139,14 @@ class EmbeddingClassifier:
             )
         return [by_key[key] for key in keys]
 
-    def _fast_answers(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Prediction | None]:
+    def fast_labels(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The label the fast path answers for each (masked text, severity) it is confident about (no fast path:
+        none). Cheap (static vectors): the similarity stage uses it to skip what cannot follow a correction."""
+        if self.fast is None:
+            return {}
+        return {key: answer.label for key, answer in self._fast_answers(keys, count=False).items() if answer is not None}
+
+    def _fast_answers(self, keys: Sequence[tuple[str, str]], *, count: bool = True) -> dict[tuple[str, str], Prediction | None]:
         """The keys the fast path is confident about, with its answer."""
         fast = self.fast
         assert fast is not None
@@ -156,8 +163,9 @@ class EmbeddingClassifier:
                 label, confidence = self.labels[best], float(row[best])
                 if confidence >= fast.threshold and confidence >= self.threshold_for(label):
                     answers[key] = Prediction(label, "bert", round(confidence, 4), f"model:{self.version}:fast")
-        with self._counts_lock:
-            self.counts["fast"] += len(answers)
+        if count:
+            with self._counts_lock:
+                self.counts["fast"] += len(answers)
         return answers
 
     def predict_proba(self, texts: Sequence[str], severities: Sequence[str] | None = None) -> np.ndarray:

@@ -40,6 +40,8 @@ EmbedFn = Callable[[Sequence[str], bool], "np.ndarray"]
 """(texts, keep) → one encoder vector per text; `keep`: the embedding stage will want them next."""
 ChangedFn = Callable[[], None]
 ModelLabelsFn = Callable[[Sequence[str], Sequence[str], "np.ndarray"], list[str]]
+FastLabelsFn = Callable[[Sequence[tuple[str, str]]], dict[tuple[str, str], str]]
+"""(masked text, severity) keys → the fast path's label where it is confident."""
 """(masked texts, header severities, encoder vectors) → the embedding model's top label for each."""
 LOG_EVERY_S = 30.0
 SLICE = 2048
@@ -136,6 +138,10 @@ class CorrectionBook:
             found.append(Neighbour(pid, label, models.get(pid, ""), min(score, 1.0))
                          if label is not None and score >= threshold else None)
         return vectors, found
+
+    def overridden_labels(self) -> set[str]:
+        """The cascade's answers that people overrode: only a pattern the model gives one of these may follow."""
+        return set(self._model_labels.values())
 
     def counts_by_label(self) -> dict[str, int]:
         return dict(self._by_label)
@@ -262,29 +268,39 @@ class SimilarStage:
 
     name: Stage = "similar"
 
-    def __init__(self, book: CorrectionBook, model_labels: ModelLabelsFn | None = None) -> None:
+    def __init__(self, book: CorrectionBook, model_labels: ModelLabelsFn | None = None,
+                 fast_labels: FastLabelsFn | None = None) -> None:
         self.book = book
         self.model_labels = model_labels
+        self.fast_labels = fast_labels
 
     def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]:
         if not self.book or self.book.similarity is None:
             return [None] * len(records)
         keys = [(record.message, read_severity(record.original or record.message)) for record in records]
         distinct = list(dict.fromkeys(keys))
-        answers: dict[tuple[str, str], Prediction | None] = {}
-        for start in range(0, len(distinct), SLICE):  # memory follows a slice, not the number of new shapes
-            piece = distinct[start : start + SLICE]
+        answers: dict[tuple[str, str], Prediction | None] = dict.fromkeys(distinct)
+        # The model's answer where its fast path is confident (what the cascade would answer): a pattern whose
+        # answer is no corrected pattern's overridden label cannot follow one, and is not embedded for it.
+        # The rest is embedded here and the embedding stage reuses the vectors.
+        fast = self.fast_labels(distinct) if self.fast_labels is not None and self.model_labels is not None else {}
+        overridden = self.book.overridden_labels()
+        candidates = [key for key in distinct if key not in fast or fast[key] in overridden]
+        for start in range(0, len(candidates), SLICE):  # memory follows a slice, not the number of new shapes
+            piece = candidates[start : start + SLICE]
             vectors, found = self.book.nearest([text for text, _ in piece])
-            model = [""] * len(piece)
-            near = [index for index, neighbour in enumerate(found) if neighbour is not None]
+            model = [fast.get(key, "") for key in piece]
+            near = [index for index, neighbour in enumerate(found) if neighbour is not None and not model[index]]
             if near and vectors is not None and self.model_labels is not None:
                 labels = self.model_labels([piece[i][0] for i in near], [piece[i][1] for i in near], vectors[near])
                 for index, label in zip(near, labels):
                     model[index] = label
             for index, (key, neighbour) in enumerate(zip(piece, found)):
-                follows = neighbour is not None and (self.model_labels is None or model[index] == neighbour.model_label)
-                answers[key] = (Prediction(neighbour.label, "similar", round(neighbour.similarity, 4),
-                                           f"similar:{neighbour.pattern_id}") if follows and neighbour else None)
+                if neighbour is None:
+                    continue
+                if self.model_labels is None or model[index] == neighbour.model_label:
+                    answers[key] = Prediction(neighbour.label, "similar", round(neighbour.similarity, 4),
+                                              f"similar:{neighbour.pattern_id}")
         return [answers[key] for key in keys]
 
 
