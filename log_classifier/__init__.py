@@ -6,8 +6,8 @@ Map (see README "Where do I change X"):
     contract.py      LogRecord, Prediction, Processor    errors.py     exception hierarchy
     cascade.py       the cascade and its loading         cache.py      the result cache
     cancellation.py  stopping work for clients that left
-    stages/          regex, embedding, llm processors    text/         masking, redaction
+    stages/          regex, embedding, llm, feedback     text/         masking, redaction
     model/           encoders, estimator, model dir      tables/       CSV reading and writing
     api/             FastAPI app, routes, middleware     cli.py        `python classifier.py`
-    patterns/        the pattern store (what was seen)   alerts.py     alert webhooks
+    patterns/        the pattern store, corrections      alerts.py     alert webhooks
 """

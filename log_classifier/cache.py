@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from cachetools import LRUCache
 
@@ -77,3 +77,11 @@ class ResultCache:
                 "misses": self.misses,
                 "hit_rate": round(self.hits / total, 4) if total else 0.0,
             }
+
+    def drop_where(self, stale: Callable[[Prediction], bool]) -> int:
+        """Drop the entries whose prediction is `stale` (a correction changed what they may be); returns how many."""
+        with self._lock:
+            keys = [key for key, (_, prediction) in self._items.items() if stale(prediction)]
+            for key in keys:
+                del self._items[key]
+        return len(keys)

@@ -5,6 +5,10 @@ the one definition the Spark job and the pattern store share); each stage sees e
 only the keys the stages before it left unresolved; the result fans out to every row of the key.
 Results are kept in a bounded LRU cache across requests.
 
+People's corrections (`stages.feedback.CorrectionBook`) come first, before the cache: a key whose pattern a
+person labelled gets that label whatever was cached or is being computed, and a change of the corrections
+drops the cached answers it may change and keeps answers computed before it out of the cache.
+
 Single-flight: a key that one call is computing is not computed again by a concurrent call; that
 call waits for the first one's result and shares it, whichever stage decides it (so a burst of the
 same new LLM-routed line makes one LLM call). A transient result (an LLM outage) is shared with
@@ -26,6 +30,7 @@ from log_classifier.cache import ResultCache
 from log_classifier.cancellation import raise_if_cancelled
 from log_classifier.config import Settings
 from log_classifier.contract import LogRecord, Prediction, Processor, Stage
+from log_classifier.stages.feedback import CorrectionBook, EmbedFn, SimilarStage
 from log_classifier.taxonomy import UNCLASSIFIED
 from log_classifier.text.pattern_key import PatternKey, pattern_key
 from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS, classification_text
@@ -69,8 +74,11 @@ class Cascade:
         routes: Mapping[str, Stage] | None = None,
         cache: ResultCache | None = None,
         max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
+        feedback: CorrectionBook | None = None,
     ) -> None:
         self.stages = list(stages)
+        self.feedback = feedback if feedback is not None else CorrectionBook(None)
+        self.feedback.on_change(self._corrections_changed)
         self.routes = dict(routes or {})
         stage_names = [stage.name for stage in self.stages]
         for source, stage_name in self.routes.items():
@@ -106,12 +114,15 @@ class Cascade:
         distinct = [key for key in dict.fromkeys(keys) if key is not None]
         stats.keys = len(distinct)
 
-        resolved: dict[Key, Prediction] = {}
-        pending = distinct
+        # People's corrections first, before the cache: a correction applies from the moment this process
+        # knows it, whatever was cached or is being computed for the pattern.
+        version = self.feedback.generation
+        resolved: dict[Key, Prediction] = self.feedback.lookup(distinct)
+        pending = [key for key in distinct if key not in resolved]
         while pending:
             owned, waiting = self._claim(pending, resolved, stats)
             try:
-                self._compute(owned, originals, resolved)
+                self._compute(owned, originals, resolved, version)
             except BaseException as exc:
                 self._abandon(owned, exc)
                 raise
@@ -123,6 +134,8 @@ class Cascade:
                     pending.append(key)
                 else:
                     resolved[key] = result
+        if self.feedback.generation != version:  # a correction arrived while we computed: it wins
+            resolved.update(self.feedback.lookup(distinct))
 
         predictions = [resolved[key] if key is not None else _nothing_to_classify(message)
                        for key, message in zip(keys, messages)]
@@ -150,7 +163,7 @@ class Cascade:
         return owned, waiting
 
     def _compute(self, owned: dict[Key, Future[Prediction | None]], originals: dict[Key, str],
-                 resolved: dict[Key, Prediction]) -> None:
+                 resolved: dict[Key, Prediction], version: int) -> None:
         """Run the stages over the keys this call owns; each result is published as soon as it is known."""
         pending = list(owned)
         for index, stage in enumerate(self.stages):
@@ -160,20 +173,31 @@ class Cascade:
             raise_if_cancelled()  # the client has gone: stop, and hand the keys left to whoever waits
             outcomes = stage.classify_batch([LogRecord(key.source, key.masked, originals[key]) for key in ready])
             decided = {key: outcome for key, outcome in zip(ready, outcomes, strict=True) if outcome is not None}
-            self._publish(decided, owned)
+            self._publish(decided, owned, version)
             resolved.update(decided)
             pending = [key for key in pending if key not in decided]
         undecided = dict.fromkeys(pending, NO_STAGE_DECIDED)
-        self._publish(undecided, owned)
+        self._publish(undecided, owned, version)
         resolved.update(undecided)
 
-    def _publish(self, results: dict[Key, Prediction], owned: dict[Key, Future[Prediction | None]]) -> None:
-        """Cache the results (transient ones are not) and hand them to the calls waiting for them."""
+    def _publish(self, results: dict[Key, Prediction], owned: dict[Key, Future[Prediction | None]],
+                 version: int) -> None:
+        """Cache the results (transient ones are not; nor any computed before the corrections changed) and
+        hand them to the calls waiting for them."""
         with self._flight_lock:
+            current = self.feedback.generation == version
             for key, prediction in results.items():
-                self.cache.put(key, prediction)
+                if current:
+                    self.cache.put(key, prediction)
                 del self._in_flight[key]
                 owned.pop(key).set_result(prediction)
+
+    def _corrections_changed(self) -> None:
+        """The corrections changed: drop cached answers they may change (a corrected pattern, or one whose
+        nearest corrected pattern moved). Only the regex rules' are kept: they come before similarity."""
+        with self._flight_lock:
+            dropped = self.cache.drop_where(lambda prediction: prediction.stage != "regex")
+        log.debug("corrections changed: %d cached answers dropped", dropped)
 
     def _abandon(self, owned: dict[Key, Future[Prediction | None]], error: BaseException) -> None:
         """After this call failed (a stage raised, its client left): release the keys left.
@@ -231,8 +255,15 @@ class LoadedClassifier:
     embedding: EmbeddingClassifier
     llm: LlmStage
 
+    @property
+    def corrections(self) -> CorrectionBook:
+        """People's corrections as this process knows them (empty with PATTERN_STORE=off)."""
+        return self.cascade.feedback
+
     def close(self) -> None:
-        """Release what the stages own: the LLM client's threads and connections, the encoder's threads."""
+        """Release what the stages own: the corrections' poller, the LLM client's threads and connections,
+        the encoder's threads."""
+        self.corrections.close()
         self.llm.close()
         self.embedding.close()
 
@@ -254,6 +285,7 @@ class LoadedClassifier:
             },
             "encoder_queue": self.embedding.queue_status(),
             "llm": llm,
+            "corrections": self.corrections.status(),
             "cache": self.cascade.cache.stats(),
         }
 
@@ -292,11 +324,31 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
                                version=stored.version, fast=fast)
     llm = make_llm_stage(settings)
     routes: dict[str, Stage] = {source: "llm" for source in settings.llm_sources}
+    book = correction_book(settings, bert.embed)
     cascade = Cascade(
-        [regex, bert, llm],
+        [regex, SimilarStage(book, bert.top_labels, bert.fast_labels), bert, llm],
         routes=routes,
         cache=ResultCache(settings.cache_size, settings.cache_max_mb * 1024 * 1024),
         max_message_chars=settings.max_message_chars,
+        feedback=book,
     )
+    book.start()  # loads the corrections now (service, CLI and Spark job alike), then polls the store
     return LoadedClassifier(cascade, stored.version, stored.metadata, bert, llm)
+
+
+def correction_book(settings: Settings, embed: EmbedFn | None) -> CorrectionBook:
+    """The corrections of PATTERN_STORE (migrated first: this may run before the recorder starts); an empty
+    book with PATTERN_STORE=off. Not started."""
+    if settings.pattern_store.strip().lower() == "off":
+        return CorrectionBook(None)
+    from log_classifier.patterns.corrections import CorrectionStore
+    from log_classifier.patterns.database import make_engines, migrate
+
+    engines = make_engines(settings.pattern_store)
+    try:
+        migrate(engines)
+    except Exception as exc:  # unreachable now: the poller retries, the recorder migrates when it can
+        log.warning("pattern store unreachable while loading corrections: %s", type(exc).__name__)
+    return CorrectionBook(CorrectionStore(engines), sync_s=settings.correction_sync_s,
+                          similarity=settings.correction_similarity, embed=embed)
 

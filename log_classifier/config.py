@@ -5,6 +5,7 @@ Obtained through `get_settings()`, never read at import.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -37,6 +38,10 @@ DEFAULT_INGEST_SOURCE_FIELDS = ("source", "service", "app", "host")
 DEFAULT_INGEST_TIMESTAMP_FIELDS = ("timestamp", "@timestamp", "date", "time")
 # The pattern store's default: an embedded SQLite file under the working directory.
 DEFAULT_PATTERN_STORE = "data/patterns.db"
+# Measured (scripts/measure_correction_similarity.py --round-up --same-mistake, README "Corrections"): the
+# lowest threshold at which no uncorrected real-line pattern loses its right label; it still gains on
+# held-out generator shapes.
+DEFAULT_CORRECTION_SIMILARITY = 0.97
 
 
 class Settings(BaseSettings):
@@ -156,6 +161,19 @@ class Settings(BaseSettings):
     )
     syslog_batch_lines: int = Field(500, ge=1, le=10_000, description="Syslog lines classified together at most")
     syslog_batch_ms: int = Field(200, ge=1, le=10_000, description="How long a syslog batch waits for more lines")
+    # --- corrections (a person's label on a pattern) ---
+    correction_sync_s: float = Field(
+        2.0, gt=0, le=300, description="How often each process polls the store's corrections version (and reloads)"
+    )
+    correction_similarity: float | None = Field(
+        DEFAULT_CORRECTION_SIMILARITY, ge=0.5, le=1.0,
+        description="A new pattern whose encoder embedding is at least this cosine-similar to a corrected one takes "
+        "its label; off = only exact corrections",
+    )
+    correction_api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, repr=False,
+        description="API key names (or keys) allowed to correct labels; empty = any valid key",
+    )
 
     # --- alert webhooks ---
     alert_webhook_url: str = Field("", repr=False, description="Where alerts are POSTed; empty = alerts off")
@@ -182,6 +200,26 @@ class Settings(BaseSettings):
         per_log = JSON_BYTES_PER_MESSAGE_CHAR * self.max_message_chars + JSON_BYTES_PER_LOG
         return min(self.max_json_logs * per_log, self.upload_limit_bytes)
 
+    @property
+    def named_api_keys(self) -> dict[str, str]:
+        """API key → its name: API_KEYS entries `name:key` are named, a bare key is named by a short hash
+        of itself (never the key)."""
+        named: dict[str, str] = {}
+        for entry in self.api_keys:
+            name, sep, key = entry.partition(":")
+            if sep and name.strip() and key.strip():
+                named[key.strip()] = name.strip()
+            else:
+                named[entry] = key_fingerprint(entry)
+        return named
+
+    @field_validator("correction_similarity", mode="before")
+    @classmethod
+    def _similarity_off(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in ("off", "", "none", "false"):
+            return None
+        return value
+
     @field_validator("bert_threshold", "max_json_bytes", "syslog_tcp_port", "syslog_udp_port", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
@@ -189,7 +227,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "llm_sources", "api_keys", "cors_origins", "groq_model", "llm_model", "ingest_message_fields",
-        "ingest_source_fields", "ingest_timestamp_fields", "alert_categories", mode="before",
+        "ingest_source_fields", "ingest_timestamp_fields", "alert_categories", "correction_api_keys", mode="before",
     )
     @classmethod
     def _split_commas(cls, value: object) -> object:
@@ -236,6 +274,11 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("ALERT_WEBHOOK_URL must start with http:// or https://")
         return value
+
+
+def key_fingerprint(key: str) -> str:
+    """A short, stable name for an unnamed API key in the audit: never the key itself."""
+    return "key-" + hashlib.sha256(key.encode()).hexdigest()[:10]
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, get_args
 
-Stage = Literal["regex", "bert", "llm", "none"]
+Stage = Literal["feedback", "regex", "similar", "bert", "llm", "none"]
 STAGES: tuple[Stage, ...] = get_args(Stage)
-"""The stage names in cascade order; "none" = no stage decided."""
+"""The stage names in cascade order; "none" = no stage decided. "feedback": a person's correction of the
+pattern; "similar": the label of the nearest corrected pattern."""
 
 Outcome = Literal[
     "decided",

@@ -4,12 +4,14 @@
     ├── ConfigurationError      bad settings or model directory: the service refuses to start
     │   └── ModelMismatchError  a model directory built for another encoder / label set / version
     ├── AuthenticationError     API_KEYS is set and the request has no valid X-API-Key: 401
+    ├── PermissionDenied        a valid key that may not do this (CORRECTION_API_KEYS): 403
     ├── NotFoundError           the thing asked for does not exist (an unknown pattern id): 404
     ├── StoreUnavailable        the pattern store is off or cannot be reached: 503
     ├── Overloaded              the encoder's queue is longer than MAX_QUEUE_S: 503 with Retry-After
     ├── RequestCancelled        the client went away: its remaining work is dropped (499, never read)
     └── InputError              the user's upload or request is wrong: 400, with a message to fix it
         ├── PayloadTooLarge     larger than a limit: 413
+        ├── InvalidLabel        a correction's label is not one of the nine categories: 422
         └── UnsupportedEncoding a Content-Encoding the service cannot undo: 415
 
 `log_classifier.api.errors` maps these to HTTP statuses, in one place.
@@ -32,6 +34,10 @@ class ModelMismatchError(ConfigurationError):
 
 class AuthenticationError(ClassifierError):
     """The request lacks a valid API key."""
+
+
+class PermissionDenied(ClassifierError):
+    """The request's API key is valid but may not do this (CORRECTION_API_KEYS)."""
 
 
 class NotFoundError(ClassifierError):
@@ -64,3 +70,7 @@ class PayloadTooLarge(InputError):
 
 class UnsupportedEncoding(InputError):
     """The body's Content-Encoding is not one the service can decompress."""
+
+
+class InvalidLabel(InputError):
+    """A correction names a label outside the nine categories."""

@@ -376,7 +376,7 @@ def run_job(
 
         migrate(make_engines(pattern_store))  # an unreachable store fails the job before any work
         patterns = PatternPlan(positional.get("timestamp"), time.time(), settings.pattern_minute_retention_h)
-    plan = JobPlan(_worker_settings_json(settings), llm, positional[SOURCE_COLUMN], positional[MESSAGE_COLUMN], added,
+    plan = JobPlan(_worker_settings_json(settings, pattern_store), llm, positional[SOURCE_COLUMN], positional[MESSAGE_COLUMN], added,
                    patterns)
     order_column = None
     if partitions is not None:
@@ -452,7 +452,7 @@ def read_input(spark: SparkSession, path: str, input_format: str) -> DataFrame:
     return frame
 
 
-def _worker_settings_json(settings: Settings) -> str:
+def _worker_settings_json(settings: Settings, pattern_store: str | None = None) -> str:
     # What was set explicitly (arguments, environment, .env) travels to the workers; defaults are
     # resolved there, so a default MODEL_DIR means the models/ beside the package the workers import.
     # Executors never call the LLM: the key and the LLM client's knobs stay on the driver (which
@@ -463,6 +463,9 @@ def _worker_settings_json(settings: Settings) -> str:
         if not name.startswith("groq_") and not (name.startswith("llm_") and name != "llm_sources")
     }
     values["groq_api_key"] = ""
+    # People's corrections come from --pattern-store (the workers load them with the cascade); without it
+    # the workers open no store at all (not a data/patterns.db of their own).
+    values["pattern_store"] = pattern_store or "off"
     return Settings.model_validate(values).model_dump_json(exclude_unset=True)
 
 

@@ -175,7 +175,7 @@ def per_row_costs(path: Path) -> list[tuple[str, float]]:
         costs.append(("parse pass", time.process_time() - start))
     sources = [row[layout.source_index] for chunk in chunks for row in chunk]
     messages = [row[layout.message_index] for chunk in chunks for row in chunk]
-    classifier = load_classifier(get_settings(groq_api_key=""))
+    classifier = load_classifier(get_settings(groq_api_key="", pattern_store="off"))
     try:
         start = time.process_time()
         predictions = classifier.cascade.classify(sources, messages)
@@ -220,7 +220,7 @@ def stage_shapes_per_second(rows: list[tuple[str, str]]) -> tuple[float, float]:
     from log_classifier.config import get_settings
     from log_classifier.contract import LogRecord
 
-    loaded = load_classifier(get_settings())
+    loaded = load_classifier(get_settings(pattern_store="off"))
     try:
         records = list({masked_text(message): LogRecord(source, masked_text(message), message)
                         for source, message in rows}.values())

@@ -1,6 +1,7 @@
 """How far may a person's correction spread to similar patterns? Measured, not guessed.
 
-    python scripts/measure_correction_similarity.py [--data FILE ...] [--model-dir DIR] [--rounds 20]
+    python scripts/measure_correction_similarity.py [--data FILE ...] [--model-dir DIR] [--rounds 20] \
+        [--round-up] [--same-mistake]
 
 Simulates issue 21's loop on labelled lines the model never trained on (by default the dev set and
 both probe sets; add `build/holdout/test.csv` with `--model-dir build/holdout/model` for held-out
@@ -10,8 +11,13 @@ wrong patterns; every other pattern whose nearest corrected pattern is at least 
 their embeddings) takes that pattern's label. Per threshold it prints, averaged over the rounds,
 how many uncorrected patterns followed a correction, how many of those were wrong before and right
 after (gained) and right before and wrong after (lost), the precision of what followed, and the
-pattern accuracy of the uncorrected patterns before → after. Both embeddings are measured: the static
-vectors of the fast path (what serving uses: ~40 µs a pattern) and the contextual encoder.
+pattern accuracy of the uncorrected patterns before → after. `--round-up`: a source with one wrong pattern
+gets it corrected (without it, half of one is none, and the real-line figures leave out exactly the
+corrections that cost); `--same-mistake`: a pattern follows only when the model gives it the label the
+person overrode (the service's guard, stages/feedback.py). The README's table: `--rounds 10 --round-up
+--same-mistake` on the default real sets, and on build/holdout/test.csv with --model-dir build/holdout/model.
+Both embeddings are measured: the static vectors of the fast path (~40 µs a pattern) and the contextual
+encoder (what the service uses).
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ THRESHOLDS = (0.80, 0.85, 0.88, 0.90, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99)
 
 def patterns_of(frames: Sequence[pd.DataFrame], model_dir: Path | None) -> pd.DataFrame:
     """One row per pattern: key, source, masked text, true label (majority of its lines), the model's label."""
-    settings = get_settings(groq_api_key="", **({"model_dir": model_dir} if model_dir else {}))
+    settings = get_settings(groq_api_key="", pattern_store="off", **({"model_dir": model_dir} if model_dir else {}))
     loaded = load_classifier(settings)
     try:
         rows = []
@@ -58,7 +64,8 @@ def patterns_of(frames: Sequence[pd.DataFrame], model_dir: Path | None) -> pd.Da
                          for key, counts in truths.items()])
 
 
-def simulate(patterns: pd.DataFrame, vectors: np.ndarray, *, rounds: int, same_source: bool) -> pd.DataFrame:
+def simulate(patterns: pd.DataFrame, vectors: np.ndarray, *, rounds: int, same_source: bool,
+             round_up: bool = False, same_mistake: bool = False) -> pd.DataFrame:
     vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     similarity = vectors @ vectors.T
     truth, predicted, sources = (patterns[c].to_numpy() for c in ("truth", "predicted", "source"))
@@ -71,7 +78,7 @@ def simulate(patterns: pd.DataFrame, vectors: np.ndarray, *, rounds: int, same_s
         for seed in range(rounds):
             rng = random.Random(seed)
             corrected = np.array(sorted(i for wrong in wrong_by_source.values()
-                                        for i in rng.sample(wrong, len(wrong) // 2)), dtype=int)
+                                        for i in rng.sample(wrong, (len(wrong) + round_up) // 2)), dtype=int)
             others = np.setdiff1d(np.arange(len(patterns)), corrected)
             if len(corrected) == 0:
                 continue
@@ -80,6 +87,8 @@ def simulate(patterns: pd.DataFrame, vectors: np.ndarray, *, rounds: int, same_s
                 sims = np.where(sources[others][:, None] == sources[corrected][None, :], sims, -1.0)
             nearest = sims.argmax(axis=1)
             follows = sims[np.arange(len(others)), nearest] >= threshold
+            if same_mistake:  # only where the model gives the neighbour the label the person overrode
+                follows &= predicted[others] == predicted[corrected][nearest]
             new_label = np.where(follows, truth[corrected][nearest], predicted[others])
             before_right = predicted[others] == truth[others]
             after_right = new_label == truth[others]
@@ -108,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, nargs="+", default=DEFAULT_DATA)
     parser.add_argument("--model-dir", type=Path)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--round-up", action="store_true",
+                        help="a source with an odd number of wrong patterns gets the larger half corrected (one of one)")
+    parser.add_argument("--same-mistake", action="store_true",
+                        help="a pattern follows only when the model gives it the label the person overrode")
     args = parser.parse_args(argv)
     frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in args.data if path.is_file()]
     patterns = patterns_of(frames, args.model_dir)
@@ -127,7 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for same_source in (False, True):
             print(f"\n{name} vectors, nearest corrected pattern {'of the same source' if same_source else 'anywhere'}"
                   f" ({args.rounds} rounds, half of each source's wrong patterns corrected):")
-            print(simulate(patterns, vectors, rounds=args.rounds, same_source=same_source)
+            print(simulate(patterns, vectors, rounds=args.rounds, same_source=same_source, round_up=args.round_up,
+                           same_mistake=args.same_mistake)
                   .to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     encoder.close()
     return 0

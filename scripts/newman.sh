@@ -11,6 +11,7 @@ STARTUP_TIMEOUT_S="${STARTUP_TIMEOUT_S:-120}"
 # When API_KEYS is set, the first key is sent as X-API-Key.
 API_KEYS="${API_KEYS:-}"
 API_KEY="${NEWMAN_API_KEY:-${API_KEYS%%,*}}"
+API_KEY="${API_KEY#*:}"  # a name:key entry sends the key
 
 PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 BASE_URL="http://127.0.0.1:${PORT}"

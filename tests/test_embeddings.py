@@ -17,7 +17,7 @@ from log_classifier.text.masking import mask_variables
 def test_onnx_embeddings_match_torch_and_classify_the_same(loaded_classifier) -> None:  # type: ignore[no-untyped-def]
     from training.generate import generate
 
-    bert = loaded_classifier.cascade.stages[1]
+    bert = loaded_classifier.embedding
     onnx = bert.embedder
     assert type(onnx).__name__ == "OnnxEmbedder"  # the default backend
     sample = generate(seed=5, rows_per_template=1).sample(300, random_state=5)
@@ -43,7 +43,7 @@ def test_onnx_embeddings_match_torch_and_classify_the_same(loaded_classifier) ->
 
 
 def test_onnx_encode_keeps_input_order(loaded_classifier) -> None:  # type: ignore[no-untyped-def]
-    onnx = loaded_classifier.cascade.stages[1].embedder
+    onnx = loaded_classifier.embedding.embedder
     texts = ["a much longer line about a backup job that finished", "short", "medium length line"]
     together = onnx.encode(texts)
     alone = np.stack([onnx.encode([text])[0] for text in texts])

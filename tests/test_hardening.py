@@ -771,7 +771,9 @@ def test_sixteen_different_files_at_once_do_not_mix() -> None:
 
 OPERATIONS = [("/health", "GET"), ("/metrics", "GET"), ("/classify/", "POST"), ("/classify/json", "POST"),
               ("/ingest", "POST"), ("/v1/logs", "POST"), ("/patterns", "GET"), ("/patterns/compare", "GET"),
-              ("/patterns/{pattern_id}", "GET")]
+              ("/patterns/{pattern_id}", "GET"),
+              ("/patterns/{pattern_id}/label", "PUT"), ("/patterns/{pattern_id}/label", "DELETE"), ("/feedback", "POST"),
+              ("/corrections", "GET")]
 
 
 @pytest.fixture(scope="module")

@@ -119,4 +119,4 @@ def test_every_category_series_exists_from_the_start(app_client: TestClient) -> 
     categories = set(re.findall(r'log_classifier_rows_classified_total\{category="([^"]+)"', text))
     assert categories == {*CATEGORIES, UNCLASSIFIED}
     stages = set(re.findall(r'log_classifier_rows_classified_total\{category="[^"]+",stage="([^"]+)"', text))
-    assert stages == {"regex", "bert", "llm", "none"}
+    assert stages == {"feedback", "regex", "similar", "bert", "llm", "none"}

@@ -49,7 +49,7 @@ def test_shipped_model_is_built_from_the_current_generator(metadata: dict, gener
 
 
 def test_the_service_applies_the_models_per_label_thresholds(metadata: dict, loaded_classifier) -> None:  # type: ignore[no-untyped-def]
-    bert: EmbeddingClassifier = loaded_classifier.cascade.stages[1]
+    bert: EmbeddingClassifier = loaded_classifier.embedding
     assert bert.thresholds == metadata["thresholds_by_label"]
     assert all(bert.threshold_for(label) == value for label, value in metadata["thresholds_by_label"].items())
 
@@ -68,7 +68,7 @@ def test_shape_split_accuracy_claim_holds(metadata: dict, generated: Path, loade
     regex = loaded_classifier.cascade.stages[0]
     covered = np.array([p is not None for p in regex.classify_batch([LogRecord("", m) for m in frame["masked"]])])
     subset = distinct_rows(frame[~covered]).groupby("shape").head(VARIANTS_PER_SHAPE).reset_index(drop=True)
-    bert: EmbeddingClassifier = loaded_classifier.cascade.stages[1]
+    bert: EmbeddingClassifier = loaded_classifier.embedding
     vectors = bert.embedder.encode(list(subset["masked"]))
     labels = sorted(set(subset["target_label"]), key=CATEGORIES.index)
     result, _ = _shape_split_validation(subset["masked"].tolist(), vectors, subset["target_label"].to_numpy(),
@@ -81,7 +81,7 @@ def test_shape_split_accuracy_claim_holds(metadata: dict, generated: Path, loade
 
 
 def test_bert_stage_passes_on_rows_below_threshold(loaded_classifier) -> None:  # type: ignore[no-untyped-def]
-    bert: EmbeddingClassifier = loaded_classifier.cascade.stages[1]
+    bert: EmbeddingClassifier = loaded_classifier.embedding
     records = [LogRecord("app", mask_variables("Scheduled snapshot of volume vol-7 finished successfully")),
                LogRecord("app", "zzqx")]
     strict = EmbeddingClassifier(bert.embedder, bert.classifier, threshold=1.01, version="t")

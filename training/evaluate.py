@@ -216,7 +216,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     try:
-        overrides = {"model_dir": args.model_dir} if args.model_dir is not None else {}
+        # The model is measured, not people's corrections of it: no pattern store.
+        overrides: dict[str, object] = {"pattern_store": "off"}
+        if args.model_dir is not None:
+            overrides["model_dir"] = args.model_dir
         settings = get_settings(**overrides)
         figures = evaluate(args.data, settings, args.output_dir, categories=args.categories)
     except (DatasetError, ConfigurationError, OSError) as exc:

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import platform
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,14 +67,18 @@ def train(
     max_seq_length: int = 64,
     embedding_cache: Path | None = None,
     static_dir: Path | None = DEFAULT_STATIC_DIR,
+    extra_data: Sequence[Path] = (),
 ) -> dict[str, Any]:
-    """Train and write `output_dir`; returns the metadata written."""
+    """Train and write `output_dir`; returns the metadata written. `extra_data`: people's corrections
+    (`with_corrections`)."""
     frame = read_labelled_csv(data)
     frame["masked"] = [masked_text(message) for message in frame["log_message"]]
     # The header severity is read from the raw line, as the service does (see log_classifier.text.severity).
     # From the text classification sees (classification_text), as the cascade reads it.
     frame["severity"] = EmbeddingTextClassifier.severities_of([classification_text(m) for m in frame["log_message"]])
     frame["shape"] = frame["shape"] if "shape" in frame.columns else frame["masked"]
+    if extra_data:
+        frame = with_corrections(frame, extra_data)
 
     rules = RegexClassifier.from_files(BASE_RULES_FILE, output_dir / RULES_FILE)
     covered = [p is not None for p in rules.classify_batch([LogRecord("", m) for m in frame["masked"]])]
@@ -128,7 +133,10 @@ def train(
         else:
             log.warning("the fast path would change the full model's answers or cost accuracy: none written")
 
-    data_hash = hashlib.sha256(data.read_bytes()).hexdigest()
+    digest = hashlib.sha256(data.read_bytes())
+    for path in extra_data:  # the corrections are part of what the model was trained on
+        digest.update(path.read_bytes())
+    data_hash = digest.hexdigest()
     metadata: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "model_version": f"lr-{data_hash[:10]}",
@@ -161,6 +169,23 @@ def train(
         metadata["metrics"]["fast_path_rejected"] = fast_section["validation"]
     write_model(output_dir, final, metadata, fast_final)
     return metadata
+
+
+def with_corrections(frame: pd.DataFrame, extra_data: Sequence[Path]) -> pd.DataFrame:
+    """`frame` plus the rows of `extra_data` (python -m training.corrections), weighted above it: a corrected
+    pattern (masked text and header severity) keeps only the person's rows — the training data's rows of the
+    same pattern, whatever their label, are dropped — so the person's label is the only one the model sees
+    for it. Each corrected pattern is its own shape in the shape split."""
+    extra = pd.concat([read_labelled_csv(path) for path in extra_data], ignore_index=True)
+    extra["masked"] = [masked_text(message) for message in extra["log_message"]]
+    extra["severity"] = EmbeddingTextClassifier.severities_of(list(extra["log_message"]))
+    extra["shape"] = "correction:" + extra["masked"]
+    corrected = set(zip(extra["masked"], extra["severity"]))
+    overridden = np.array([pair in corrected for pair in zip(frame["masked"], frame["severity"])], dtype=bool)
+    log.info("%d correction rows (%d patterns) replace %d training rows of the same patterns",
+             len(extra), len(corrected), int(overridden.sum()))
+    return pd.concat([frame[~overridden], extra[list(frame.columns.intersection(extra.columns))]],
+                     ignore_index=True).fillna("")
 
 
 def distinct_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -359,6 +384,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--static-dir", type=Path, default=DEFAULT_STATIC_DIR,
                         help="static vectors for the fast path (python -m training.distill_static)")
     parser.add_argument("--no-fast-path", action="store_true", help="train no fast path")
+    parser.add_argument("--extra-data", type=Path, action="append", default=[],
+                        help="people's corrections (python -m training.corrections), repeatable: a corrected pattern's "
+                        "rows replace every --data row of the same pattern (masked text + header severity), so the "
+                        "person's label is the only one the model learns for it")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     try:
@@ -366,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
                          min_examples=args.min_examples, embedding_model=args.embedding_model,
                          embedding_backend=args.embedding_backend, onnx_dir=args.onnx_dir,
                          embedding_cache=args.embedding_cache,
-                         static_dir=None if args.no_fast_path else args.static_dir)
+                         static_dir=None if args.no_fast_path else args.static_dir, extra_data=args.extra_data)
     except (DatasetError, ConfigurationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ error mapping and routers.
     POST /ingest          log shippers' JSON / NDJSON feeds    routes/ingest.py
     POST /v1/logs         OpenTelemetry (OTLP/HTTP) logs       routes/otlp.py
     GET  /patterns, /patterns/{id}, /patterns/compare          routes/patterns.py
+    PUT/DELETE /patterns/{id}/label, POST /feedback, GET /corrections   routes/corrections.py
     GET  /health, /metrics                                     routes/service.py
     GET  /                the upload page                      web.py
     GET  /docs            Swagger UI, served from this app     docs.py
@@ -39,7 +40,7 @@ from log_classifier.api.middleware import (
     RequestIdMiddleware,
 )
 from log_classifier.api.recording import classify_and_record
-from log_classifier.api.routes import classify, ingest, otlp, patterns, service
+from log_classifier.api.routes import classify, corrections, ingest, otlp, patterns, service
 from log_classifier.api.web import install_web
 from log_classifier.cascade import LoadedClassifier, load_classifier
 from log_classifier.config import Settings, get_settings
@@ -61,7 +62,8 @@ DESCRIPTION = (
     "exporters send OTLP/HTTP logs to `POST /v1/logs`. "
     "Every classified line is counted under its pattern (source, header severity, masked message) in the "
     "pattern store: `GET /patterns` lists what was seen in a window, `GET /patterns/compare` what is new, gone "
-    "or changed. "
+    "or changed. A person corrects a pattern's label with `PUT /patterns/{id}/label` (or pastes lines to "
+    "`POST /feedback`): every later line of it gets that label, in every process; `GET /corrections` is the audit. "
     "A web page for uploading a CSV and browsing patterns is at `/`; Prometheus metrics at `/metrics`. "
     "Every response carries an `X-Request-ID` header (yours, if you sent a sane one) that also "
     "appears in the server's log lines."
@@ -72,6 +74,7 @@ JSON_PATH = "/classify/json"
 INGEST_PATH = "/ingest"
 OTLP_PATH = otlp.PATH
 CSV_PATH = "/classify/"
+FEEDBACK_PATH = "/feedback"
 SHED_PATHS = (JSON_PATH, INGEST_PATH, OTLP_PATH)
 """Answered 503 + Retry-After while the encoder's queue is longer than MAX_QUEUE_S (log shippers retry)."""
 CANCELLABLE_PATHS = (JSON_PATH, INGEST_PATH, OTLP_PATH, CSV_PATH)
@@ -156,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ingest.router)
     app.include_router(otlp.router)
     app.include_router(patterns.router)
+    app.include_router(corrections.router)
     install_web(app)
     install_docs(app)
 
@@ -165,7 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.edge_middleware.append(Middleware(LatencyMiddleware, metrics=metrics))
     if settings.cors_origins:
         app.edge_middleware.append(
-            Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+            Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PUT", "DELETE"],
                        allow_headers=["*"])
         )
     # Shed before anything is read; the body limits next; then the work of clients that go is stopped.

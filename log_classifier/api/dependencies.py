@@ -55,10 +55,27 @@ AppPatterns = Annotated[Recorder, Depends(get_patterns)]
 _api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Required when API_KEYS is set")
 
 
-async def require_api_key(settings: AppSettings, key: Annotated[str | None, Depends(_api_key_header)]) -> None:
-    """Pass when API_KEYS is empty or the request carries one of them (compared in constant time)."""
-    if not settings.api_keys:
-        return
-    supplied = (key or "").encode()
-    if not any(hmac.compare_digest(supplied, allowed.encode()) for allowed in settings.api_keys):
-        raise AuthenticationError(f"missing or invalid {API_KEY_HEADER} header")
+ANONYMOUS = "anonymous"
+"""Who a request is when API_KEYS is empty."""
+
+
+async def require_api_key(
+    request: Request, settings: AppSettings, key: Annotated[str | None, Depends(_api_key_header)]
+) -> str:
+    """Pass when API_KEYS is empty or the request carries one of them (compared in constant time); returns
+    the key's name (`name:key` entries; a short hash of a bare key), also kept in `request.state.api_key_name`."""
+    name = ANONYMOUS
+    if settings.api_keys:
+        supplied = (key or "").encode()
+        found = None
+        for allowed, allowed_name in settings.named_api_keys.items():
+            if hmac.compare_digest(supplied, allowed.encode()):
+                found = allowed_name
+        if found is None:
+            raise AuthenticationError(f"missing or invalid {API_KEY_HEADER} header")
+        name = found
+    request.state.api_key_name = name
+    return name
+
+
+ApiKeyName = Annotated[str, Depends(require_api_key)]

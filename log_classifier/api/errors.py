@@ -1,12 +1,14 @@
 """Exceptions → HTTP answers, in one place. Internals never reach a response.
 
     AuthenticationError → 401 (with WWW-Authenticate)
+    PermissionDenied    → 403
     NotFoundError       → 404
     StoreUnavailable    → 503
     Overloaded          → 503 (with Retry-After)
     RequestCancelled    → 499 (the client has gone; for the access log)
     PayloadTooLarge     → 413
     UnsupportedEncoding → 415
+    InvalidLabel        → 422
     InputError          → 400
     RequestValidationError (FastAPI) → 400, naming the fields
 """
@@ -20,9 +22,11 @@ from fastapi.responses import JSONResponse
 from log_classifier.errors import (
     AuthenticationError,
     InputError,
+    InvalidLabel,
     NotFoundError,
     Overloaded,
     PayloadTooLarge,
+    PermissionDenied,
     RequestCancelled,
     StoreUnavailable,
     UnsupportedEncoding,
@@ -63,6 +67,8 @@ def status_of(exc: InputError | AuthenticationError) -> int:
         return 413
     if isinstance(exc, UnsupportedEncoding):
         return 415
+    if isinstance(exc, InvalidLabel):
+        return 422
     return 400
 
 
@@ -72,6 +78,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AuthenticationError)
     async def authentication_error(request: Request, exc: AuthenticationError) -> JSONResponse:
         return error_response(401, str(exc), headers={"WWW-Authenticate": API_KEY_HEADER})
+
+    @app.exception_handler(PermissionDenied)
+    async def permission_denied(request: Request, exc: PermissionDenied) -> JSONResponse:
+        return error_response(403, str(exc))
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> JSONResponse:

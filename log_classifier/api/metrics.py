@@ -235,6 +235,30 @@ class PatternStoreCollector(Collector):
                                   value=stats["unreadable_times"])
 
 
+class CorrectionsCollector(Collector):
+    """Reads the corrections this process knows at scrape time (rows they answered are in rows_classified,
+    stage="feedback" and stage="similar")."""
+
+    def __init__(self, book: Callable[[], Any]) -> None:
+        self._book = book
+
+    def collect(self) -> Iterable[CounterMetricFamily | GaugeMetricFamily]:
+        book = self._book()
+        if book is None or book.store is None:
+            return
+        by_label = book.counts_by_label()
+        corrected = GaugeMetricFamily(f"{NAMESPACE}_corrected_patterns",
+                                      "Patterns a person labelled (all processes, as of the last sync), by the "
+                                      "person's category", labels=["category"])
+        for category in CATEGORIES:
+            corrected.add_metric([category], by_label.get(category, 0))
+        yield corrected
+        yield GaugeMetricFamily(f"{NAMESPACE}_corrections_version",
+                                "The store's corrections version this process has loaded", value=book.version)
+        yield GaugeMetricFamily(f"{NAMESPACE}_corrections_sync_up",
+                                "1 when the last poll of the store's corrections succeeded", value=1 if book.up else 0)
+
+
 class LatencyMiddleware:
     """Pure ASGI: times each HTTP request to its last body byte (streamed CSVs included)."""
 
@@ -290,6 +314,7 @@ def install_metrics(app: FastAPI) -> Metrics:
     metrics.registry.register(LlmModelCollector(lambda: _llm_status(app)))
     metrics.registry.register(LlmCircuitCollector(lambda: _llm_status(app)))
     metrics.registry.register(PatternStoreCollector(lambda: _store_stats(app)))
+    metrics.registry.register(CorrectionsCollector(lambda: _corrections(app)))
     app.state.metrics = metrics
     return metrics
 
@@ -307,6 +332,11 @@ def _embedding_status(app: FastAPI) -> dict[str, Any] | None:
 def _store_stats(app: FastAPI) -> dict[str, Any] | None:
     patterns = getattr(app.state, "patterns", None)
     return None if patterns is None else patterns.stats()
+
+
+def _corrections(app: FastAPI) -> Any:
+    classifier = getattr(app.state, "classifier", None)
+    return None if classifier is None else classifier.corrections
 
 
 def _llm_status(app: FastAPI) -> dict[str, Any] | None:

@@ -16,7 +16,9 @@ class PatternItem(BaseModel):
     label: str = Field(description="The category: a person's correction when there is one, else the latest answer")
     classified_by: str
     confidence: float
-    reason: str
+    reason: str = Field(description="correction:<id> when a person labelled it, similar:<id> when it followed a "
+                        "corrected pattern, else the deciding stage's reason")
+    corrected: bool = Field(False, description="A person labelled this pattern (PUT /patterns/{id}/label)")
     count: int = Field(description="Lines of this pattern in the window")
     first_seen: str = Field(description="ISO 8601, UTC")
     last_seen: str = Field(description="ISO 8601, UTC")
@@ -39,9 +41,22 @@ class Example(BaseModel):
     example: str
 
 
+class Follower(BaseModel):
+    id: str
+    source: str
+    pattern: str
+    label: str
+    similarity: float = Field(description="Cosine of the two patterns' encoder embeddings")
+    last_seen: str
+
+
 class PatternDetail(PatternItem):
     series: list[SeriesPoint] = Field(description="Lines per step across the window, zeros included")
     examples: list[Example] = Field(description="The last few example lines, newest first (redacted)")
+    followers: list[Follower] = Field(
+        default_factory=list, description="A corrected pattern: the uncorrected patterns whose latest answer followed "
+        "it (reason similar:<id>), most recently seen first"
+    )
 
 
 class ComparedPattern(PatternItem):

@@ -4,4 +4,5 @@
     schema.py       the tables (SQLAlchemy Core)         migrations/   Alembic, run at start-up
     database.py     engines from PATTERN_STORE           store.py      writes (atomic upserts) and queries
     recorder.py     in-memory counts + the one background writer the routes hand their rows to
+    corrections.py  a person's label on a pattern, its audit, the version processes poll
 """

@@ -32,6 +32,7 @@ patterns = Table(
     Column("corrected_at", Float, nullable=True),
     Index("ix_patterns_last_seen", "last_seen"),
     Index("ix_patterns_source", "source"),
+    Index("ix_patterns_corrected", "corrected_label"),
 )
 
 
@@ -61,3 +62,21 @@ examples = Table(
     Index("ix_pattern_examples_pattern", "pattern_id", "seen"),
 )
 """Recent example lines (redacted), a few per pattern."""
+
+corrections = Table(
+    "pattern_corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pattern_id", String(16), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("from_label", String(64), nullable=True),
+    Column("to_label", String(64), nullable=True),
+    Column("note", Text, nullable=False),
+    Column("who", String(128), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("undone_at", Float, nullable=True),
+    Index("ix_pattern_corrections_at", "at"),
+    Index("ix_pattern_corrections_pattern", "pattern_id"),
+)
+"""Every correction ("correct") and undo ("undo"), oldest first: the audit. Its highest id is the
+corrections' version: every service process polls it (CORRECTION_SYNC_S) and reloads when it moves."""

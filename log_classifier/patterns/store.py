@@ -120,10 +120,14 @@ class PatternStore:
                                            else_=patterns.c.first_seen),
                         "example": case((new.last_seen >= patterns.c.last_seen, new.example),
                                         else_=patterns.c.example),
-                        "label": new.label,
-                        "classified_by": new.classified_by,
-                        "confidence": new.confidence,
-                        "reason": new.reason,
+                        # A line answered by a person's correction keeps the cascade's own answer in `label`
+                        # (DELETE /patterns/{id}/label returns the pattern to it).
+                        "label": case((new.classified_by == "feedback", patterns.c.label), else_=new.label),
+                        "classified_by": case((new.classified_by == "feedback", patterns.c.classified_by),
+                                              else_=new.classified_by),
+                        "confidence": case((new.classified_by == "feedback", patterns.c.confidence),
+                                           else_=new.confidence),
+                        "reason": case((new.classified_by == "feedback", patterns.c.reason), else_=new.reason),
                     },
                 )
                 for chunk in _chunks(known, 500):
@@ -340,7 +344,8 @@ def _pattern_dict(row: Any) -> dict[str, Any]:
         "label": row["label"],
         "classified_by": "feedback" if row["corrected_label"] is not None else row["classified_by"],
         "confidence": 1.0 if row["corrected_label"] is not None else round(float(row["confidence"]), 4),
-        "reason": row["reason"],
+        "reason": f"correction:{row['id']}" if row["corrected_label"] is not None else row["reason"],
+        "corrected": row["corrected_label"] is not None,
         "count": int(row.get("count") or 0),
         "first_seen": iso(row["first_seen"]),
         "last_seen": iso(row["last_seen"]),

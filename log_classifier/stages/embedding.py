@@ -37,6 +37,8 @@ PREDICT_SLICE = 2048
 """Texts whose features are held at once (memory follows this, not the number of new shapes)."""
 ENCODE_UNIT = 64
 """Texts encoded in one turn of the encoder; about 0.1-0.2 s on two cores."""
+KEPT_VECTORS = 20_000
+"""Most vectors kept between the similarity stage and this one (a few MB; each is taken once)."""
 
 
 class FairLock:
@@ -102,6 +104,7 @@ class EmbeddingClassifier:
         """Who waits for the encoder and its measured rate: how long a new request would wait (load shedding)."""
         self._counts_lock = threading.Lock()
         self.counts = {"fast": 0, "full": 0}
+        self._kept: dict[str, np.ndarray] = {}  # vectors `embed(keep=True)` made for this stage, taken once
         """Distinct texts answered by the fast path, and texts the contextual encoder embedded."""
 
     def status(self) -> dict[str, Any]:
@@ -145,7 +148,14 @@ class EmbeddingClassifier:
             )
         return [by_key[key] for key in keys]
 
-    def _fast_answers(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Prediction | None]:
+    def fast_labels(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The label the fast path answers for each (masked text, severity) it is confident about (no fast path:
+        none). Cheap (static vectors): the similarity stage uses it to skip what cannot follow a correction."""
+        if self.fast is None:
+            return {}
+        return {key: answer.label for key, answer in self._fast_answers(keys, count=False).items() if answer is not None}
+
+    def _fast_answers(self, keys: Sequence[tuple[str, str]], *, count: bool = True) -> dict[tuple[str, str], Prediction | None]:
         """The keys the fast path is confident about, with its answer."""
         fast = self.fast
         assert fast is not None
@@ -163,8 +173,9 @@ class EmbeddingClassifier:
                 label, confidence = self.labels[best], float(row[best])
                 if confidence >= fast.threshold and confidence >= self.threshold_for(label):
                     answers[key] = Prediction(label, "bert", round(confidence, 4), f"model:{self.version}:fast")
-        with self._counts_lock:
-            self.counts["fast"] += len(answers)
+        if count:
+            with self._counts_lock:
+                self.counts["fast"] += len(answers)
         return answers
 
     def predict_proba(self, texts: Sequence[str], severities: Sequence[str] | None = None) -> np.ndarray:
@@ -183,14 +194,39 @@ class EmbeddingClassifier:
             parts.append(self.classifier.predict_proba(piece, vectors, piece_severities))
         return np.vstack(parts) if parts else np.zeros((0, len(self.labels)))
 
+    def top_labels(self, texts: Sequence[str], severities: Sequence[str], vectors: np.ndarray) -> list[str]:
+        """The full model's most likely label per (masked text, severity, encoder vector), whatever its confidence."""
+        rows = self.classifier.predict_proba(list(texts), vectors, list(severities))
+        return [self.labels[int(index)] for index in np.argmax(rows, axis=1)]
+
+    def embed(self, texts: Sequence[str], keep: bool = False) -> np.ndarray:
+        """Encoder embeddings of `texts` (for the corrections' similarity stage). `keep`: this stage will
+        classify the same texts next, so their vectors are kept (at most KEPT_VECTORS) and not encoded again."""
+        vectors = self._encode(texts)
+        if keep:
+            with self._counts_lock:
+                for text, vector in zip(texts, vectors):
+                    self._kept[text] = vector
+                while len(self._kept) > KEPT_VECTORS:
+                    self._kept.pop(next(iter(self._kept)))
+        return vectors
+
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embeddings of `texts`, one turn of the encoder per `ENCODE_UNIT` texts. Between turns, a
-        request whose client has gone stops here (`RequestCancelled`)."""
+        """Embeddings of `texts`, one turn of the encoder per `ENCODE_UNIT` texts (vectors `embed` kept are
+        taken, once, instead). Between turns, a request whose client has gone stops here (`RequestCancelled`)."""
+        kept: dict[int, np.ndarray] = {}
+        if self._kept:
+            with self._counts_lock:
+                for index, text in enumerate(texts):
+                    vector = self._kept.pop(text, None)
+                    if vector is not None:
+                        kept[index] = vector
+        todo = [text for index, text in enumerate(texts) if index not in kept]
         vectors = []
-        waiting = self.queue.add(len(texts))
+        waiting = self.queue.add(len(todo))
         try:
-            for start in range(0, len(texts), ENCODE_UNIT):
-                unit = texts[start : start + ENCODE_UNIT]
+            for start in range(0, len(todo), ENCODE_UNIT):
+                unit = todo[start : start + ENCODE_UNIT]
                 raise_if_cancelled()
                 with self._turns:
                     raise_if_cancelled()  # the client may have left while this request waited for its turn
@@ -201,4 +237,7 @@ class EmbeddingClassifier:
                     self.counts["full"] += len(unit)
         finally:
             self.queue.leave(waiting)
-        return np.vstack(vectors)
+        if not kept:
+            return np.vstack(vectors)
+        encoded = iter(np.vstack(vectors)) if vectors else iter(())
+        return np.vstack([kept[index] if index in kept else next(encoded) for index in range(len(texts))])

@@ -21,6 +21,7 @@ from log_classifier.api.dependencies import AppPatterns, require_api_key
 from log_classifier.api.errors import ERROR_RESPONSES
 from log_classifier.api.pattern_schemas import PatternComparison, PatternDetail, PatternList
 from log_classifier.errors import InputError, NotFoundError, StoreUnavailable
+from log_classifier.patterns.corrections import CorrectionStore
 from log_classifier.patterns.store import DAY, MAX_SERIES_POINTS, STEPS, Window
 from log_classifier.patterns.timestamps import read_time
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
@@ -122,6 +123,8 @@ def compare_patterns(
 @router.get(
     "/patterns/{pattern_id}",
     summary="One pattern: its counts over time and recent examples",
+    description="A corrected pattern also lists its `followers`: the patterns whose latest answer took its label "
+    "by similarity (reason `similar:<id>`).",
     response_model=PatternDetail,
     responses={**_RESPONSES, 404: {"description": "No pattern with this id."}},
 )
@@ -139,7 +142,11 @@ def get_pattern(
     if len(pattern_id) != 16 or any(char not in "0123456789abcdef" for char in pattern_id):
         raise NotFoundError(f"no pattern with id {pattern_id!r} (an id is 16 lower-case hex characters)")
     store = patterns.require_store()
-    return _query(lambda: store.get_pattern(pattern_id, window, now, step))
+    item = _query(lambda: store.get_pattern(pattern_id, window, now, step))
+    if item.get("corrected"):
+        corrections = CorrectionStore(store.engines)
+        item["followers"] = _query(lambda: corrections.followers(pattern_id))
+    return item
 
 
 def parse_window(

@@ -28,7 +28,9 @@ router = APIRouter(tags=["service"])
     "the `model` in use (null when none is left), the configured `models`, `dead_models` (name → the "
     "provider's error) and the circuit breaker. `pattern_store`: `status` ok, off or down (down makes the "
     "service `degraded`: lines are still classified, their counts wait in memory), the database, lines waiting "
-    "to be written and their lag.",
+    "to be written and their lag. `corrections`: `status` ok, off or down (the last poll of the store failed: the "
+    "corrections known stay in force), corrected patterns, the store's corrections `version` loaded, "
+    "`similarity` (CORRECTION_SIMILARITY or off) and `sync_s`.",
 )
 async def health(classifier: Classifier, patterns: AppPatterns) -> dict[str, Any]:
     answer = classifier.health()
@@ -44,7 +46,8 @@ async def health(classifier: Classifier, patterns: AppPatterns) -> dict[str, Any
     summary="Prometheus metrics",
     description="Rows classified by stage and category, request latency per endpoint, LLM outcomes, "
     "LLM model fallbacks and models available, whether the LLM circuit is open, result-cache hits/misses, "
-    "alert webhooks sent and given up, and the pattern store (patterns, new patterns by category, write "
+    "alert webhooks sent and given up, corrected patterns by category and the corrections version, "
+    "and the pattern store (patterns, new patterns by category, write "
     "errors, lag, dropped lines, unreadable timestamps), in the Prometheus text format. Alerting rules and a Grafana "
     "dashboard over these: `resources/prometheus/`, `resources/grafana/`.",
     response_class=Response,

@@ -1,5 +1,6 @@
 // The log classification page: upload a CSV, show the classified rows, filter, chart, download; and the
-// Patterns view: what the pattern store counted in a window, with a sparkline per pattern and "new since" marks.
+// Patterns view: what the pattern store counted in a window, with a sparkline per pattern and "new since" marks,
+// and a control per pattern to correct its label (PUT/DELETE /patterns/{id}/label with the page's API key).
 // Plain browser JavaScript, no dependencies; data is put into the page with textContent only.
 "use strict";
 
@@ -8,12 +9,13 @@
     "HTTP Status", "Resource Usage", "Critical Error", "Error", "Security Alert",
     "System Notification", "User Action", "Workflow Error", "Deprecation Warning", "Unclassified",
   ];
-  const STAGES = ["regex", "bert", "llm", "none"];
+  const STAGES = ["feedback", "regex", "similar", "bert", "llm", "none"];
+  const CORRECTABLE = CATEGORIES.filter((name) => name !== "Unclassified");  // a person picks one of the nine
   const COLORS = {
     "HTTP Status": "#2f6fde", "Resource Usage": "#19a187", "Critical Error": "#b3261e", "Error": "#e2702b",
     "Security Alert": "#8e3fc9", "System Notification": "#4f9b3a", "User Action": "#d4a106",
     "Workflow Error": "#c2418e", "Deprecation Warning": "#6d7789", "Unclassified": "#aab2bf",
-    regex: "#2f6fde", bert: "#19a187", llm: "#8e3fc9", none: "#aab2bf",
+    feedback: "#b3261e", regex: "#2f6fde", similar: "#e2702b", bert: "#19a187", llm: "#8e3fc9", none: "#aab2bf",
   };
   const MAX_TABLE_ROWS = 1000;
   const SVG_NS = "http://www.w3.org/2000/svg";
@@ -312,6 +314,63 @@
     return td;
   }
 
+  // --- corrections: a person's label on a pattern ---
+
+  async function sendLabel(id, method, label) {
+    const init = { method, headers: apiHeaders() };
+    if (label) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify({ label, note: "corrected on the web page" });
+    }
+    const response = await fetch(`/patterns/${encodeURIComponent(id)}/label`, init);
+    let body = null;
+    try { body = await response.json(); } catch (_) { /* not JSON */ }
+    if (!response.ok) throw new Error(`Error ${response.status}: ${(body && body.detail) || response.statusText}`);
+    return body;
+  }
+
+  function showCorrection(tr, item) {
+    tr.classList.toggle("corrected", item.corrected);
+    tr.dataset.corrected = String(item.corrected);
+    tr.querySelector("td.label").textContent = item.label;
+    tr.querySelector("td.label").title = item.corrected ? "a person's label (" + item.reason + ")" : item.reason;
+    tr.querySelector("button.undo-correction").hidden = !item.corrected;
+    tr.querySelector("select.label-control").value = "";
+  }
+
+  function correctionCell(item, tr) {
+    const td = document.createElement("td");
+    td.className = "correct";
+    const select = document.createElement("select");
+    select.className = "label-control";
+    select.setAttribute("aria-label", `Correct the category of ${item.pattern}`);
+    select.append(new Option("Correct to…", ""));
+    for (const name of CORRECTABLE) select.append(new Option(name, name));
+    const undo = document.createElement("button");
+    undo.type = "button";
+    undo.className = "undo-correction";
+    undo.textContent = "Undo";
+    undo.hidden = !item.corrected;
+    const act = async (method, label) => {
+      const box = $("pattern-error");
+      box.hidden = true;
+      select.disabled = undo.disabled = true;
+      try {
+        showCorrection(tr, await sendLabel(item.id, method, label));
+      } catch (error) {
+        box.textContent = error.message;
+        box.hidden = false;
+        select.value = "";
+      } finally {
+        select.disabled = undo.disabled = false;
+      }
+    };
+    select.addEventListener("change", () => { if (select.value) act("PUT", select.value); });
+    undo.addEventListener("click", () => act("DELETE", null));
+    td.append(select, undo);
+    return td;
+  }
+
   let patternLoad = 0;
 
   async function loadPatterns() {
@@ -344,8 +403,10 @@
       const spark = document.createElement("td");
       spark.className = "trend";
       sparkCells.push([item.id, spark]);
-      tr.append(cell(String(item.count), "number count"), spark, cell(item.label, "label"), cell(item.source),
-        cell(item.pattern, "pattern"), cell(item.example), cell(item.first_seen, "number"), cell(item.last_seen, "number"));
+      tr.append(cell(String(item.count), "number count"), spark, cell(item.label, "label"), correctionCell(item, tr),
+        cell(item.source), cell(item.pattern, "pattern"), cell(item.example), cell(item.first_seen, "number"),
+        cell(item.last_seen, "number"));
+      showCorrection(tr, item);
       rows.append(tr);
     }
     document.querySelector("#patterns-table tbody").replaceChildren(rows);
