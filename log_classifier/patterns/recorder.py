@@ -123,6 +123,8 @@ class PatternRecorder:
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()  # one flush at a time (the writer, close(), a caller)
         self._pending: dict[str, PatternCounts] = {}
+        self._writing_lines = 0
+        """Lines of the batch a flush is writing now (taken out of `_pending`, not yet committed)."""
         self._entries = 0  # (pattern, minute) pairs pending
         self._oldest: float | None = None  # arrival of the oldest line not yet written
         self._ids: dict[PatternKey, str] = {}
@@ -300,8 +302,17 @@ class PatternRecorder:
         with self._lock:
             batch, oldest = self._pending, self._oldest
             self._pending, self._entries, self._oldest = {}, 0, None
+            # Still pending for /health until the transaction ends: "0 pending" means written.
+            self._writing_lines = sum(item.lines for item in batch.values())
         if not batch:
             return True
+        try:
+            return self._write(batch, oldest)
+        finally:
+            with self._lock:
+                self._writing_lines = 0
+
+    def _write(self, batch: dict[str, PatternCounts], oldest: float | None) -> bool:
         items = list(batch.values())
         now = self._clock()
         try:
@@ -404,7 +415,7 @@ class PatternRecorder:
 
     def health(self) -> dict[str, Any]:
         with self._lock:
-            pending = sum(item.lines for item in self._pending.values())
+            pending = sum(item.lines for item in self._pending.values()) + self._writing_lines
         return {
             "status": "ok" if self._up else "down",
             "database": self._store.engines.description,
