@@ -33,7 +33,8 @@ from log_classifier.model.estimator import EmbeddingTextClassifier
 from log_classifier.model.store import FORMAT_VERSION, RULES_FILE, write_model
 from log_classifier.stages.regex import RegexClassifier
 from log_classifier.taxonomy import CATEGORIES
-from log_classifier.text.prepare import masked_text
+from log_classifier.text.masking import mask_variables
+from log_classifier.text.prepare import classification_text
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.train")
@@ -69,9 +70,11 @@ def train(
 ) -> dict[str, Any]:
     """Train and write `output_dir`; returns the metadata written."""
     frame = read_labelled_csv(data)
-    frame["masked"] = [masked_text(message) for message in frame["log_message"]]
-    # The header severity is read from the raw line, as the service does (see log_classifier.text.severity).
-    frame["severity"] = EmbeddingTextClassifier.severities_of(list(frame["log_message"]))
+    # The text the stages see (a structured line's meaningful fields, text.prepare) and its severity,
+    # read by the same functions the service uses (the pattern key and the embedding stage).
+    prepared = [classification_text(message) for message in frame["log_message"]]
+    frame["masked"] = [mask_variables(text) for text in prepared]
+    frame["severity"] = EmbeddingTextClassifier.severities_of(prepared)
     frame["shape"] = frame["shape"] if "shape" in frame.columns else frame["masked"]
 
     rules = RegexClassifier.from_files(BASE_RULES_FILE, output_dir / RULES_FILE)
