@@ -95,6 +95,8 @@ _LOGFMT: list[tuple[str, str, str]] = [
     (RU, "s-gosvc", 'level=warn {_TS} {_CALLER} msg="[connection pool exhausted|goroutine count high|heap above soft limit|worker queue full]" in_use={int} max={int} heap_mb={mb}'),
     (DW, "s-gosvc", 'level=warn {_TS} {_CALLER} msg="[legacy v1 endpoint used; it will be removed next quarter|option use_legacy_ids is deprecated|client SDK below supported minimum, upgrade required]" client=[{word}/{version}|mobile/{version}]'),
     (SN, "s-gosvc", 'level=info {_TS} {_CALLER} msg="[migration applied|cache warmed|leader elected|consumer group rebalanced|shutdown complete]" version={version}'),
+    (SN, "s-gosvc", 'level=[info|debug] {_TS} {_CALLER} msg="[sync timer started|auto sync started|scheduler tick started|refresh loop started|watcher started]" interval={sec}s'),
+    (RU, "s-gosvc", 'level=[info|warn] {_TS} {_CALLER} msg="[battery status|battery low|power reading|supply voltage low]" device={host} battery_pct={pct} voltage_mv={int} current_ma={int}'),
 ]
 
 _KV_APPLIANCES: list[tuple[str, str, str]] = [
@@ -261,7 +263,7 @@ _MORE_BUSINESS: list[tuple[str, str, str]] = [
     (WE, "s-kvbiz", 'ts={isots} app=[procure|ap-automation|expenses|travel] level=[warn|error] event=[po_approval_failed|three_way_match_failed|expense_report_rejected|booking_policy_violation] doc={ticket} reason="[approval chain has no delegate|receipt quantity does not match invoice|receipt missing for item over limit|fare above policy cap]"'),
     (SN, "s-kvbiz", 'ts={isots} app=[procure|ap-automation|expenses|travel] level=info event=[po_approved|invoice_posted|expense_report_paid|booking_confirmed] doc={ticket} amount={float}'),
     (DW, "s-kvbiz", 'ts={isots} app=[procure|ap-automation|expenses|travel] level=warn event=[legacy_import_used|deprecated_setting] msg="[CSV import v1 is deprecated and will be removed in the next release; use the API|setting approval.mode=legacy is deprecated, switch to workflow rules]"'),
-    (DW, "s-proxy", '{_TS} level=warn msg="[the entryPoint option \"forwardedHeaders.insecure\" is deprecated|Labels \"traefik.frontend.*\" are no longer supported, use routers|the http.middlewares.headers.sslRedirect option is deprecated, use a redirect scheme]"'),
+    (DW, "s-proxy", '{_TS} level=warn msg="[the entryPoint option \\"forwardedHeaders.insecure\\" is deprecated|Labels \\"traefik.frontend.*\\" are no longer supported, use routers|the http.middlewares.headers.sslRedirect option is deprecated, use a redirect scheme]"'),
     (DW, "s-ecs", '{{"@timestamp":"{isots}","log.level":"[WARN|CRITICAL]","data_stream.dataset":"deprecation.search","message":"[[[types removal]] Specifying types in search requests is deprecated.|the [[frozen]] index setting is deprecated and will be removed|legacy index templates are deprecated; use composable templates]"}}'),
 ]
 
@@ -269,10 +271,7 @@ _MORE_BUSINESS: list[tuple[str, str, str]] = [
 # even when it succeeds; an ordinary group membership or role grant through the normal path is
 # User Action. Plain lines across many systems, next to their ordinary counterparts.
 _PRIVILEGE: list[tuple[str, str, str]] = [
-    (SA, "sudo", "{user} : user NOT in sudoers ; TTY=pts/{small} ; PWD=/home/{user} ; USER=root ; COMMAND=/bin/[bash|su|sh]"),
-    (SA, "su", "[FAILED SU|pam_unix(su:auth): authentication failure;] (to root) {user} on pts/{small}"),
-    (SA, "auditd", "[uid changed to 0 outside sudo for process {pid} ({word})|process {pid} ({word}) gained euid 0 without an authorised setuid path|unexpected setuid root binary executed: /tmp/.{word}]"),
-    (SA, "linux-accounts", "[account {user} UID changed to 0|user {user} added to group root|user {user} added to group wheel outside change window|new account {user} created with UID 0]"),
+    (SA, "linux-accounts", "[account {user} given UID 0 by a direct edit of /etc/passwd|user {user} added to group root|user {user} added to group wheel outside change window|new account {user} created with UID 0|setuid bit set on /tmp/.{word} owned by root]"),
     (UA, "linux-accounts", "[add '{user}' to group '{group}'|user {user} added to group {group} by {user}|group '{group}' membership updated: added {user}]"),
     (SA, "windows", "[A member was added to a security-enabled global group. Group: Domain Admins, Member: CN={user}|Special privileges assigned to new logon: SeDebugPrivilege, SeTcbPrivilege for {user} outside maintenance window|User {user} was added to the local Administrators group by a non-admin process]"),
     (UA, "windows", "[A member was added to a security-enabled local group. Group: Remote Desktop Users, Member: {user}|A member was added to a security-enabled global group. Group: {group}, Member: CN={user}]"),
@@ -288,6 +287,8 @@ _PRIVILEGE: list[tuple[str, str, str]] = [
     (SA, "gitlab", "[User {user} was promoted to administrator by {user}|{user} granted Owner on group {word} via API token of a bot account]"),
     (UA, "gitlab", "[User {user} was added to project {word} as Developer|{user} added {user} to group {word} with Reporter access]"),
     (SA, "vault", "[token with root policy created by {user} outside break-glass|entity {user} attached policy admin by itself]"),
+    (UA, "pam", "pam_unix([sudo|sudo-i|crond|systemd-user|su-l]:session): session [opened|closed] for user [root|postgres|deploy|{user}][(uid=0)|] by [{user}(uid={uid})|(uid=0)]"),
+    (UA, "sudo", "{user} : TTY=pts/{small} ; PWD=/home/{user} ; USER=root ; COMMAND=/usr/bin/[systemctl restart {service}|apt-get upgrade|journalctl -u {service}|tail -f /var/log/syslog]"),
     (SA, "edr", "[Privilege escalation detected: {word}.exe spawned SYSTEM shell|Exploit attempt: local privilege escalation via kernel driver on {host}|Token manipulation: process {pid} impersonated SYSTEM]"),
 ]
 
