@@ -199,3 +199,33 @@ def test_a_field_added_to_the_table_is_read(tmp_path: Path) -> None:
     line = 'id=7 judgement=quarantined summary_text="mail with macro attachment" size=100'
     assert read_structured(line, table) == StructuredLine("kv", "none", "quarantined: mail with macro attachment")
     assert read_structured(line) is None  # the shipped table knows neither name
+
+
+# --- through the service: the line comes back unchanged, its pattern is its meaning ----------------
+
+
+def test_the_service_echoes_structured_lines_and_classifies_them_by_their_fields(app_client) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    deny = ('date=2026-01-0{d} time=0{d}:12:44 devname="edge-{d}" devid="FG10{d}F" logid="0000000013" type="traffic" '
+            'subtype="forward" level="warning" srcip=198.51.100.{d} srcport=4{d}211 dstip=10.0.{d}.9 dstport=3389 '
+            'policyid=0 sessionid={d}8812 proto=6 action="deny" service="RDP" msg="Denied by policy"')
+    lines = [deny.format(d=1), deny.format(d=7),
+             "<134>Jan  4 10:00:00 ids-2 CEF:0|Acme|Sensor IPS|1.2|2100|Exploit attempt blocked|9|src=192.0.2.1 act=blocked",
+             '{"level":"info","ts":"2026-01-04T10:00:00Z","logger":"http","method":"GET","path":"/api/items/17",'
+             '"status":200,"duration_ms":4}']
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["source", "log_message"])
+    writer.writerows([["fw", line] for line in lines])
+    response = app_client.post("/classify/?explain=true", files={"file": ("s.csv", buffer.getvalue(), "text/csv")})
+    assert response.status_code == 200
+    out = list(csv.DictReader(io.StringIO(response.text)))
+    assert [row["log_message"] for row in out] == lines  # echoed as sent
+    first, second, ids, access = out
+    # Thirty varying fields, one pattern: the second deny is the first one's answer.
+    assert (first["target_label"], first["confidence"]) == (second["target_label"], second["confidence"])
+    assert first["target_label"] == "Security Alert"
+    assert ids["target_label"] == "Security Alert"
+    assert access["target_label"] == "HTTP Status"
