@@ -22,6 +22,8 @@ DEFAULT_MODEL_DIR = PROJECT_DIR / "models"
 BASE_RULES_FILE = PROJECT_DIR / "resources" / "regex_rules.yaml"
 # How variable parts of a line become placeholders (log_classifier/text/masking.py reads it once).
 MASKING_RULES_FILE = PROJECT_DIR / "resources" / "masking_rules.yaml"
+# Which fields of a structured line (logfmt, JSON, CEF, LEEF) carry its meaning (text/structured.py reads it once).
+STRUCTURED_FIELDS_FILE = PROJECT_DIR / "resources" / "structured_fields.yaml"
 # Groq retires models (llama-3.3-70b-versatile on 2026-08-16, deepseek-r1-distill-llama-70b in 2025):
 # GROQ_MODEL takes a fallback list, and the README says how to keep it current.
 DEFAULT_GROQ_MODEL = "openai/gpt-oss-120b"

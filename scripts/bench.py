@@ -5,7 +5,8 @@
 Prints, for each data set, rows/s of the reference design (one `encode([msg])` + `predict_proba`
 per row, timed on a sample) and of `POST /classify/` on a live uvicorn server, their ratio, the
 distinct (source, masked message) shapes, and the server's peak RSS during that request. Then the
-costs that matter on their own: masking lines/s on one core, encoder shapes/s (the service's
+costs that matter on their own: masking lines/s on one core, the µs per line of reading structured
+fields (plain and structured lines; `--only-text` prints just that), encoder shapes/s (the service's
 contextual embedder on new masked shapes), and the embedding stage's new shapes/s with its fast
 path (and the share of shapes the fast path answered: the generated sets share the training
 templates, the real set's systems were never trained on). `EMBEDDING_FAST_PATH=false` measures
@@ -44,9 +45,11 @@ import httpx
 
 from log_classifier.config import PROJECT_DIR
 from log_classifier.text.masking import mask_variables
-from log_classifier.text.prepare import masked_text
+from log_classifier.text.prepare import classification_text, masked_text
 
 DEV_SET = PROJECT_DIR.parent / "shared" / "data" / "real_logs_dev.csv"
+STRUCTURED_PROBE = PROJECT_DIR / "training" / "probe_structured_logs.csv"
+PLAIN_PROBES = (PROJECT_DIR / "training" / "probe_logs.csv", PROJECT_DIR / "training" / "probe2_logs.csv")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -137,6 +140,51 @@ def masking_lines_per_second(messages: list[str]) -> tuple[float, float]:
     return len(lines) / (time.perf_counter() - wall), len(lines) / (time.process_time() - cpu)
 
 
+def preparation_micros(messages: list[str]) -> tuple[float, float, float]:
+    """µs per distinct line of reading the fields (`classification_text`), of the whole preparation
+    (reading, then masking the prepared text) and of masking the raw line instead; one thread, CPU
+    time, each masking with a fresh masker (its memo would otherwise answer the second pass)."""
+    from log_classifier.text.masking import Masker, load_rules
+
+    lines = list(dict.fromkeys(messages))
+    classification_text(lines[0])
+    start = time.process_time()
+    prepared = [classification_text(line) for line in lines]
+    reading = time.process_time() - start
+    masker = Masker(load_rules())
+    start = time.process_time()
+    for text in prepared:
+        masker(text)
+    masking = time.process_time() - start
+    masker = Masker(load_rules())
+    start = time.process_time()
+    for line in lines:
+        masker(line.strip())
+    raw = time.process_time() - start
+    return (reading / len(lines) * 1e6, (reading + masking) / len(lines) * 1e6, raw / len(lines) * 1e6)
+
+
+def structured_reading_report() -> str:
+    """One line: the cost of text preparation per line, on plain and on structured lines."""
+    rng = random.Random(1)
+
+    def redrawn(path: Path, copies: int) -> list[str]:
+        # Small sets: repeated with new digits so the timing is not noise.
+        rows = read_rows(path) if path.is_file() else []
+        return [_DIGITS.sub(lambda m: str(rng.randint(1, 9)) * len(m.group()), message)
+                for _ in range(copies) for _, message in rows]
+
+    plain = redrawn(PLAIN_PROBES[0], 10) + redrawn(PLAIN_PROBES[1], 10)
+    parts = []
+    for label, lines in (("plain lines (probe sets)", plain), ("structured lines (structured probe)",
+                                                               redrawn(STRUCTURED_PROBE, 40))):
+        if lines:
+            reading, whole, raw = preparation_micros(lines)
+            parts.append(f"{label}: {reading:.1f} µs to read the fields, {whole:.1f} µs read and masked "
+                         f"(masking the raw line instead: {raw:.1f} µs)")
+    return "text preparation per distinct line, one thread, CPU: " + "; ".join(parts)
+
+
 def encoder_shapes_per_second(texts: list[str]) -> float:
     """New masked shapes/s through the service's embedder, as configured (ONNX, EMBEDDING_THREADS)."""
     from log_classifier.config import get_settings
@@ -222,7 +270,7 @@ def stage_shapes_per_second(rows: list[tuple[str, str]]) -> tuple[float, float]:
 
     loaded = load_classifier(get_settings(pattern_store="off"))
     try:
-        records = list({masked_text(message): LogRecord(source, masked_text(message), message)
+        records = list({masked_text(message): LogRecord(source, masked_text(message), classification_text(message))
                         for source, message in rows}.values())
         loaded.embedding.classify_batch(records[:8])
         before = dict(loaded.embedding.counts)
@@ -311,7 +359,12 @@ def main() -> int:
     parser.add_argument("--store-repeats", type=int, default=2, help="off/on rounds of the store comparison")
     parser.add_argument("--store-only", action="store_true",
                         help="only the large request with the pattern store off and on")
+    parser.add_argument("--only-text", action="store_true",
+                        help="print only the text preparation costs (structured reading, masking) and stop")
     args = parser.parse_args()
+    if args.only_text:
+        print(structured_reading_report())
+        return 0
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     files = {} if args.only_data else datasets(workdir, args.large_rows, args.dev_set)
     large = next((path for name, path in files.items() if name.endswith(f"{args.large_rows // 1000}k")
@@ -367,6 +420,7 @@ def main() -> int:
     wall, cpu = masking_lines_per_second([message for _, message in sample])
     print(f"masking, distinct lines of {'the 32k real set' if real else 'the synthetic set'}, one thread: "
           f"{wall:,.0f} lines/s wall clock, {cpu:,.0f} lines per CPU-second")
+    print(structured_reading_report())
     worst = files.get("synthetic worst case, 2.4k")
     measured = [("the worst-case set", read_rows(worst) if worst else []), ("the 32k real set", sample if real else [])]
     measured += [(name, read_rows(files[name])) for name in (item.partition("=")[0] for item in args.data)]

@@ -19,6 +19,7 @@ import json
 import re
 import struct
 import sys
+import tempfile
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -140,8 +141,10 @@ def main() -> int:
 
     from log_classifier.api.app import create_app
 
-    with webhook_receiver() as receiver:
-        app = create_app(make_settings(alert_webhook_url=receiver.url, alert_cooldown_s=60, alert_max_samples=1))
+    with webhook_receiver() as receiver, tempfile.TemporaryDirectory() as store_dir:
+        # A throwaway pattern store: the page's Patterns view shows the sample's patterns.
+        app = create_app(make_settings(alert_webhook_url=receiver.url, alert_cooldown_s=60, alert_max_samples=1,
+                                       pattern_store=str(Path(store_dir) / "patterns.db"), pattern_flush_s=0.1))
         with serve(app) as base, httpx.Client(base_url=base, timeout=60) as client:
             version = app.state.classifier.model_version
             feed = "".join(json.dumps(record) + "\n" for record in FEED).encode()
@@ -173,6 +176,7 @@ def screenshot(base: str) -> bytes:
             page.set_input_files("#file-input", str(SAMPLE_LOGS))
             page.click("#upload-button")
             page.wait_for_selector("#results:not([hidden])")
+            page.wait_for_selector("#patterns-table[data-loaded]")
             return page.screenshot(full_page=True)
         finally:
             browser.close()

@@ -321,4 +321,4 @@ def test_training_prepares_lines_with_the_serving_function() -> None:
     assert masked_text("Ｋｅｒｎｅｌ ｐａｎｉｃ on node-7") == masked_text("Kernel panic on node-7")
     assert classification_text("{}") == "" and classification_text(" ｘ ") == "x"
     source = inspect.getsource(train.train)
-    assert "masked_text(message)" in source and "classification_text(m)" in source
+    assert "classification_text(message)" in source and "mask_variables(text) for text in prepared" in source

@@ -18,7 +18,7 @@ from log_classifier.errors import ConfigurationError, ModelMismatchError
 from log_classifier.model.embedders import Embedder, StaticEmbedder
 from log_classifier.model.store import FAST_CLASSIFIER_FILE, METADATA_FILE, load_fast_path, load_model
 from log_classifier.stages.embedding import EmbeddingClassifier, FastPath
-from log_classifier.text.prepare import masked_text
+from log_classifier.text.prepare import classification_text, masked_text
 from training.train import FAST_PATH_THRESHOLDS, _fast_path_validation
 
 STATIC_DIR = SHIPPED_MODEL_DIR / "static"
@@ -47,7 +47,9 @@ def generated_records() -> list[LogRecord]:
     from training.generate import generate
 
     frame = generate(seed=7, rows_per_template=1).sample(n=600, random_state=3)
-    return [LogRecord(source, masked_text(message), message) for source, message in zip(frame["source"], frame["log_message"])]
+    # As the cascade builds them: the masked prepared text, and the prepared text as the original.
+    return [LogRecord(source, masked_text(message), classification_text(message))
+            for source, message in zip(frame["source"], frame["log_message"])]
 
 
 def _stage(loaded_classifier, *, fast: bool, threshold: float | None = None):  # type: ignore[no-untyped-def]

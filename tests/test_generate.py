@@ -155,7 +155,7 @@ def test_enough_systems_and_shapes(frame: pd.DataFrame) -> None:
 def test_shape_ids_are_stable_and_unique() -> None:
     ids = [s.shape for s in load_shapes()]
     assert len(ids) == len(set(ids))
-    assert all(re.fullmatch(r"(ops|fail|svc|fam)-\d{4}", i) for i in ids)
+    assert all(re.fullmatch(r"(ops|fail|svc|fam|str)-\d{4}", i) for i in ids)
     assert ids[0] == "ops-0000"
 
 
@@ -187,3 +187,18 @@ def test_deprecation_headers_are_mostly_warnings() -> None:
     headed = rows[rows["log_message"].str.contains(r"\d{2}:\d{2}")]
     assert not headed.empty
     assert headed["log_message"].str.contains(r"\bwarn(?:ing)?\b", case=False).mean() > 0.9
+
+
+def test_structured_templates_render_records_the_reader_reads() -> None:
+    """Every record template (systems named s-*) renders lines `text.structured` reads as records:
+    valid JSON, CEF/LEEF headers, key=value with fields of meaning."""
+    from log_classifier.text.structured import read_structured
+
+    rng = random.Random(5)
+    records = [shape for shape in load_shapes() if shape.shape.startswith("str-") and shape.system.startswith("s-")]
+    assert len(records) >= 150
+    for shape in records:
+        compiled = compile_template(shape.template)
+        for _ in range(8):
+            message = render(compiled, rng)
+            assert read_structured(message) is not None, (shape.shape, message)

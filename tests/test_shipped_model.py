@@ -15,6 +15,7 @@ from log_classifier.model.store import METADATA_FILE
 from log_classifier.stages.embedding import EmbeddingClassifier
 from log_classifier.taxonomy import CATEGORIES
 from log_classifier.text.masking import mask_variables
+from log_classifier.text.prepare import classification_text
 
 MODELS = PROJECT_DIR / "models"
 VARIANTS_PER_SHAPE = 3  # enough to measure the claim within TOLERANCE
@@ -63,8 +64,9 @@ def test_shape_split_accuracy_claim_holds(metadata: dict, generated: Path, loade
     from training.train import _shape_split_validation, distinct_rows
 
     frame = pd.read_csv(generated, dtype=str, keep_default_na=False)
-    frame["masked"] = [mask_variables(m) for m in frame["log_message"]]
-    frame["severity"] = EmbeddingTextClassifier.severities_of(list(frame["log_message"]))
+    prepared = [classification_text(m) for m in frame["log_message"]]  # as training.train prepares them
+    frame["masked"] = [mask_variables(text) for text in prepared]
+    frame["severity"] = EmbeddingTextClassifier.severities_of(prepared)
     regex = loaded_classifier.cascade.stages[0]
     covered = np.array([p is not None for p in regex.classify_batch([LogRecord("", m) for m in frame["masked"]])])
     subset = distinct_rows(frame[~covered]).groupby("shape").head(VARIANTS_PER_SHAPE).reset_index(drop=True)

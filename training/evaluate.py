@@ -10,7 +10,9 @@ Printed and written to OUTPUT_DIR/metrics.json: overall accuracy and macro-F1; p
 F1 and support per category (Unclassified counts as a prediction); per stage the share of rows it
 decided and its accuracy on them ("none": nothing decided); rows that reached the LLM stage;
 per header family (`log_classifier.text.severity.read_header`: syslog, json, cisco, postgresql, ...,
-"bare") the rows, their accuracy and the severities their headers stated;
+"bare") the rows, their accuracy and the severities their headers stated; per line format (plain,
+or a structured record: kv, json, cef, leef; `log_classifier.text.structured`) the rows and their
+accuracy, template-balanced where the data names templates;
 with a `template` (or `shape`) column, the template-balanced accuracy (mean over templates of
 each template's accuracy); with --categories, accuracy and macro-F1 over rows of those categories.
 OUTPUT_DIR/confusion_matrix.png shows true against predicted labels.
@@ -37,6 +39,7 @@ from log_classifier.contract import STAGES, Prediction
 from log_classifier.errors import ConfigurationError
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 from log_classifier.text.severity import read_header
+from log_classifier.text.structured import PLAIN, line_format
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.evaluate")
@@ -119,6 +122,21 @@ def evaluate_predictions(
             "templates": int(len(per_template)),
             "accuracy": _round(per_template.mean()),
         }
+
+    # Per line format (plain, or a structured record: kv, json, cef, leef; `text.structured`), and
+    # plain against structured, template-balanced where the data names templates.
+    formats = np.array([line_format(str(message).strip()) for message in frame["log_message"]], dtype=object)
+    figures["per_format"] = {}
+    for name, mask in [(fmt, formats == fmt) for fmt in sorted(set(formats), key=lambda f: -(formats == f).sum())] + [
+            ("structured", formats != PLAIN)]:
+        if not mask.any() or (name == "structured" and mask.all() and len(set(formats)) == 1):
+            continue
+        entry = {"rows": int(mask.sum()), "accuracy": _round(correct[mask].mean())}
+        if column is not None:
+            by_template = pd.Series(correct[mask]).groupby(frame[column].to_numpy()[mask]).mean()
+            entry["templates"] = int(len(by_template))
+            entry["template_balanced"] = _round(by_template.mean())
+        figures["per_format"][name] = entry
 
     if categories:
         subset = np.isin(truth, list(categories))
@@ -253,6 +271,11 @@ def _print_report(figures: dict[str, Any], output_dir: Path) -> None:
     for family, scores in figures["per_header_family"].items():
         severities = ", ".join(f"{name} {count}" for name, count in scores["severities"].items())
         lines.append(f"  {family:<14} accuracy {scores['accuracy']:.4f}  n {scores['rows']:<6} severity: {severities}")
+    lines.append("per line format (structured: every record format together):")
+    for name, scores in figures["per_format"].items():
+        balanced = (f"  template-balanced {scores['template_balanced']:.4f} over {scores['templates']}"
+                    if "template_balanced" in scores else "")
+        lines.append(f"  {name:<14} accuracy {scores['accuracy']:.4f}  n {scores['rows']:<6}{balanced}")
     lines.append("per stage:")
     for stage, scores in figures["stages"].items():
         lines.append(f"  {stage:<6} coverage {scores['coverage']:.4f} ({scores['rows']} rows)  "

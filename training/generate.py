@@ -5,7 +5,7 @@
 writes a CSV with the columns ``source, log_message, target_label, shape``. ``shape`` is a
 stable id of the template a row came from ("ops-0042" for ``training.templates_ops``,
 "fail-0013" for ``training.templates_failures``, "svc-0007" for ``training.templates_services``,
-"fam-0021" for ``training.templates_families``),
+"fam-0021" for ``training.templates_families``, "str-0003" for ``training.templates_structured``),
 for a validation split by message shape.
 The same seed always gives a byte-identical file.
 
@@ -166,16 +166,18 @@ class Shape:
 
 
 def load_shapes() -> list[Shape]:
-    """All templates (ops, failures, services, families) with their shape ids."""
+    """All templates (ops, failures, services, families, structured) with their shape ids."""
     from training.templates_failures import TEMPLATES as FAILURE_TEMPLATES
     from training.templates_families import TEMPLATES as FAMILY_TEMPLATES
     from training.templates_ops import TEMPLATES as OPS_TEMPLATES
     from training.templates_services import TEMPLATES as SERVICE_TEMPLATES
+    from training.templates_structured import TEMPLATES as STRUCTURED_TEMPLATES
 
     shapes = [Shape(f"ops-{i:04d}", *t) for i, t in enumerate(OPS_TEMPLATES)]
     shapes += [Shape(f"fail-{i:04d}", *t) for i, t in enumerate(FAILURE_TEMPLATES)]
     shapes += [Shape(f"svc-{i:04d}", *t) for i, t in enumerate(SERVICE_TEMPLATES)]
     shapes += [Shape(f"fam-{i:04d}", *t) for i, t in enumerate(FAMILY_TEMPLATES)]
+    shapes += [Shape(f"str-{i:04d}", *t) for i, t in enumerate(STRUCTURED_TEMPLATES)]
     return shapes
 
 

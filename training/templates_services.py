@@ -542,7 +542,7 @@ _PERMISSIONS: list[tuple[str, str, str]] = [
     (SA, "saas", 'Permission check failed: {appuser} tried [to export all customers|to open the payroll report|to delete workspace {word}] without the [admin|finance|owner] role; blocked'),
     (UA, "android", 'Granted permission android.permission.[CAMERA|ACCESS_FINE_LOCATION|POST_NOTIFICATIONS] to package com.{word}.{word} (by user {small})'),
     (UA, "macos", 'TCC allow [kTCCServiceCamera|kTCCServiceMicrophone|kTCCServiceScreenCapture] for com.{word}.{word}: user consented'),
-    (UA, "saas", '[Admin|Owner] {appuser} granted the [finance|editor|admin] role to {appuser}'),
+    (UA, "saas", '[Admin|Owner] {appuser} granted the [finance|editor|viewer] role to {appuser}'),
     (SN, "kube-apiserver", 'RBAC: clusterrolebinding "{word}-binding" reconciled; {small} subjects up to date'),
 ]
 

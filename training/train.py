@@ -34,7 +34,8 @@ from log_classifier.model.estimator import EmbeddingTextClassifier
 from log_classifier.model.store import FORMAT_VERSION, RULES_FILE, write_model
 from log_classifier.stages.regex import RegexClassifier
 from log_classifier.taxonomy import CATEGORIES
-from log_classifier.text.prepare import classification_text, masked_text
+from log_classifier.text.masking import mask_variables
+from log_classifier.text.prepare import classification_text
 from training.dataset import DatasetError, read_labelled_csv
 
 log = logging.getLogger("training.train")
@@ -72,10 +73,11 @@ def train(
     """Train and write `output_dir`; returns the metadata written. `extra_data`: people's corrections
     (`with_corrections`)."""
     frame = read_labelled_csv(data)
-    frame["masked"] = [masked_text(message) for message in frame["log_message"]]
-    # The header severity is read from the raw line, as the service does (see log_classifier.text.severity).
-    # From the text classification sees (classification_text), as the cascade reads it.
-    frame["severity"] = EmbeddingTextClassifier.severities_of([classification_text(m) for m in frame["log_message"]])
+    # The text the stages see (a structured line's meaningful fields, text.prepare) and its severity,
+    # read by the same functions the service uses (the pattern key and the embedding stage).
+    prepared = [classification_text(message) for message in frame["log_message"]]
+    frame["masked"] = [mask_variables(text) for text in prepared]
+    frame["severity"] = EmbeddingTextClassifier.severities_of(prepared)
     frame["shape"] = frame["shape"] if "shape" in frame.columns else frame["masked"]
     if extra_data:
         frame = with_corrections(frame, extra_data)
@@ -177,8 +179,9 @@ def with_corrections(frame: pd.DataFrame, extra_data: Sequence[Path]) -> pd.Data
     same pattern, whatever their label, are dropped — so the person's label is the only one the model sees
     for it. Each corrected pattern is its own shape in the shape split."""
     extra = pd.concat([read_labelled_csv(path) for path in extra_data], ignore_index=True)
-    extra["masked"] = [masked_text(message) for message in extra["log_message"]]
-    extra["severity"] = EmbeddingTextClassifier.severities_of(list(extra["log_message"]))
+    prepared = [classification_text(message) for message in extra["log_message"]]  # as for the training rows
+    extra["masked"] = [mask_variables(text) for text in prepared]
+    extra["severity"] = EmbeddingTextClassifier.severities_of(prepared)
     extra["shape"] = "correction:" + extra["masked"]
     corrected = set(zip(extra["masked"], extra["severity"]))
     overridden = np.array([pair in corrected for pair in zip(frame["masked"], frame["severity"])], dtype=bool)

@@ -8,8 +8,10 @@ template-balanced accuracy from 0.82 to 0.98 (measured with the same embeddings,
 A third, small block carries the severity the line's header states (`read_severity`: syslog PRI,
 Cisco %FAC-N-, log4j/Python levels, PostgreSQL, MySQL, nginx, ...), one-hot over four buckets and
 all zeros when no header states one. It is its own feature, not only a word the TF-IDF may or may
-not pick up, and it is read from the raw line, where masking has not turned a Cisco "-3-" or a
-syslog "<131>" into placeholders. Training and serving both compute it with `read_severity`.
+not pick up, and it is read from the unmasked prepared line (`text.prepare.classification_text`:
+the line itself, or a structured record's composed text, which states the severity its fields give
+as `level=<bucket>`), where masking has not turned a Cisco "-3-" or a syslog "<131>" into
+placeholders. Training and serving both compute it with `read_severity`.
 
 Follows scikit-learn conventions: `fit` returns self, learned state ends in `_`.
 """
@@ -73,7 +75,7 @@ class EmbeddingTextClassifier:
 
     @staticmethod
     def severities_of(lines: Sequence[str]) -> list[str]:
-        """The header severity of each raw line: what `fit` and `predict_proba` take as `severities`."""
+        """The header severity of each prepared (unmasked) line: what `fit` and `predict_proba` take as `severities`."""
         return [read_severity(line) for line in lines]
 
     def _features(

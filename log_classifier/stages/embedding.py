@@ -12,8 +12,9 @@ accuracy (`training.train`); the contextual encoder embeds the rest.
 
 The threshold may differ per predicted label (chosen at training on held-out message shapes and
 stored in the model metadata): below its label's threshold a row goes on rather than being
-guessed. The header severity (`read_severity`, from the raw line: masking hides a Cisco digit or a
-syslog PRI) is a feature of the model; a shape is classified once per severity.
+guessed. The header severity (`read_severity`, from the unmasked prepared line a record carries as
+`original`: masking hides a Cisco digit or a syslog PRI; a structured record's fields state it as
+`level=<bucket>`) is a feature of the model; a shape is classified once per severity.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from log_classifier.text.masking import mask_variables
+from log_classifier.text.structured import structured_text
 
 DEFAULT_MAX_MESSAGE_CHARS = 2000
 """Classification sees at most this much of a line (MAX_MESSAGE_CHARS); the output keeps it whole."""
@@ -13,14 +14,21 @@ DEFAULT_MAX_MESSAGE_CHARS = 2000
 def classification_text(message: str | None, max_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> str:
     """The part of a line the stages see: compatibility forms folded to their plain characters (NFKC:
     fullwidth `Ｋｅｒｎｅｌ ｐａｎｉｃ` reads as `Kernel panic`), surrounding whitespace stripped, cut to
-    `max_chars`. Empty when the line has no letters (`{}`, `.`, a NUL, only digits): nothing to classify.
+    `max_chars`; a structured line (logfmt, JSON, CEF, LEEF) read by the fields that carry its meaning.
+    Empty when the line has no letters (`{}`, `.`, a NUL, only digits): nothing to classify.
 
     Only what the stages see changes; every answer echoes the line as it was sent.
     """
     text = (message or "").strip()[:max_chars]
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).strip()[:max_chars]
+    text = read_fields(text)[:max_chars]
     return text if has_letters(text) else ""
+
+
+def read_fields(text: str) -> str:
+    """A structured line's meaningful fields composed into one text (`text.structured`); plain text as it is."""
+    return structured_text(text)
 
 
 def has_letters(text: str) -> bool:

@@ -110,6 +110,11 @@ def read_severity(line: str) -> str:
     return read_header(line).severity
 
 
+def severity_of_word(word: str) -> str | None:
+    """The bucket a severity word names ("warn" -> "warning"), or None for a word that names none."""
+    return _WORDS.get(word.strip().lower())
+
+
 def _severity(match: re.Match[str]) -> str | None:
     groups = match.groupdict()
     if groups.get("pri") is not None:

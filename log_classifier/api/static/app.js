@@ -139,7 +139,7 @@
     fillSelect($("category-filter"), orderedKeys(categories, CATEGORIES), categories);
     fillSelect($("stage-filter"), orderedKeys(stages, STAGES), stages);
     drawBarChart($("category-chart"), CATEGORIES.map((c) => [c, categories.get(c) || 0]), "category-filter", 560, 150);
-    drawBarChart($("stage-chart"), STAGES.map((s) => [s, stages.get(s) || 0]), "stage-filter", 280, 60);
+    drawBarChart($("stage-chart"), STAGES.map((s) => [s, stages.get(s) || 0]), "stage-filter", 280, 76);  // room for "feedback"
     renderHead();
     renderRows();
   }
@@ -404,8 +404,8 @@
       spark.className = "trend";
       sparkCells.push([item.id, spark]);
       tr.append(cell(String(item.count), "number count"), spark, cell(item.label, "label"), correctionCell(item, tr),
-        cell(item.source), cell(item.pattern, "pattern"), cell(item.example), cell(item.first_seen, "number"),
-        cell(item.last_seen, "number"));
+        cell(item.source), cell(item.pattern, "pattern"), cell(item.example, "example"), cell(item.first_seen, "number time"),
+        cell(item.last_seen, "number time"));
       showCorrection(tr, item);
       rows.append(tr);
     }
