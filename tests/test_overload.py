@@ -101,7 +101,7 @@ def test_new_requests_are_shed_with_retry_after_while_the_encoder_queue_is_long(
 def test_one_big_request_does_not_shed_a_small_one(busy_server: tuple[str, Any]) -> None:
     # The encoder takes callers in turn: one big upload stands in front of a new request for one turn only.
     base_url, _ = busy_server
-    logs = new_shapes(2000, seed=3)
+    logs = new_shapes(5000, seed=3)  # seconds of encoder work, whatever the machine
     big: dict[str, httpx.Response] = {}
     sender = threading.Thread(target=lambda: big.setdefault("r", httpx.post(
         f"{base_url}/classify/json", json={"logs": logs}, timeout=120)))

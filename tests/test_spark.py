@@ -41,8 +41,8 @@ EDGE_ROWS = [
     ("LegacyCRM", "Escalation rule for ticket 8812 failed: no on-call manager assigned", "routed to the LLM"),
     ("monitor", "Disk /data at 94% of 2 TB — ünïcödé", "unicode"),
     # Issue 24: one shape at two header severities from one source; nothing to classify; fullwidth.
-    ("core-rtr1", "%PLATFORM-6-EVT: service restarted on module 3", "severity 6"),
-    ("core-rtr1", "%PLATFORM-1-EVT: service restarted on module 3", "severity 1, same shape"),
+    ("core-rtr1", "%SYS-6-EVT: process restarted on slot 3", "severity 6"),
+    ("core-rtr1", "%SYS-1-EVT: process restarted on slot 3", "severity 1, same shape"),
     ("app", "{} .", "no letters"),
     ("kernel", "Ｋｅｒｎｅｌ ｐａｎｉｃ - not syncing: Fatal exception", "fullwidth"),
 ]
