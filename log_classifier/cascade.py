@@ -32,7 +32,7 @@ from log_classifier.config import Settings
 from log_classifier.contract import LogRecord, Prediction, Processor, Stage
 from log_classifier.stages.feedback import CorrectionBook, EmbedFn, SimilarStage
 from log_classifier.taxonomy import UNCLASSIFIED
-from log_classifier.text.pattern_key import PatternKey, pattern_key
+from log_classifier.text.pattern_key import PatternKey, PatternKeys
 from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS, classification_text
 
 if TYPE_CHECKING:  # the stages import heavy libraries; load_classifier imports them when called
@@ -222,8 +222,7 @@ class Cascade:
         self, sources: Sequence[str], messages: Sequence[str], originals: dict[Key, str]
     ) -> list[Key | None]:
         """The pattern key of each row (None: nothing to classify); fills `originals` with each key's first text."""
-        # Texts repeat: each distinct text is masked and its severity read once.
-        key_by_text: dict[str, Key] = {}
+        key_of = PatternKeys()  # each distinct text masked once, each shape's severity read once
         keys: list[Key | None] = []
         for source, message in zip(sources, messages):
             # Very long lines are cut for classification only; the output keeps the full text.
@@ -231,11 +230,7 @@ class Cascade:
             if not text:
                 keys.append(None)
                 continue
-            key = key_by_text.get(text)
-            if key is None:
-                key = key_by_text[text] = pattern_key(source, text)
-            elif key.source != (source or ""):
-                key = key._replace(source=source or "")
+            key = key_of(source, text)
             keys.append(key)
             originals.setdefault(key, text)
         return keys

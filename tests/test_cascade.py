@@ -322,3 +322,21 @@ def test_training_prepares_lines_with_the_serving_function() -> None:
     assert classification_text("{}") == "" and classification_text(" ｘ ") == "x"
     source = inspect.getsource(train.train)
     assert "classification_text(message)" in source and "mask_variables(text) for text in prepared" in source
+
+
+def test_batch_keying_reads_each_shapes_severity_once_and_agrees_with_pattern_key() -> None:
+    # PatternKeys reads the severity once per (masked text, PRI, Cisco level): same keys as line by line.
+    from training.generate import generate
+
+    from log_classifier.text.pattern_key import PatternKeys, pattern_key
+    from log_classifier.text.prepare import classification_text
+
+    generated = generate(seed=11, rows_per_template=1)
+    lines = [classification_text(m) for m in generated["log_message"]]
+    lines += [f"<{pri}>Dec  1 10:00:0{pri % 10} host app: disk {pri} degraded" for pri in range(0, 192, 7)]
+    lines += [f"%LINK-{n}-UPDOWN: Interface Gi0/{n}, changed state to down" for n in range(8)]
+    lines += ["2026-01-01 10:00:00 ERROR job 7 failed", "2026-01-01 10:00:01 INFO job 8 failed"]
+    keys = PatternKeys()
+    batch = [keys(source, line) for source, line in zip(["s"] * len(lines), lines) if line]
+    assert batch == [pattern_key("s", line) for line in lines if line]
+    assert len({key.severity for key in batch if key.masked.startswith("%LINK")}) == 4  # all four buckets

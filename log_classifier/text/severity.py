@@ -105,6 +105,20 @@ def read_header(line: str) -> LineHeader:
     return LineHeader("bare", NO_SEVERITY)
 
 
+_HIDDEN_BY_MASKING = (re.compile(dict(_FORMATS)["syslog-pri"]), re.compile(dict(_FORMATS)["cisco"]))
+
+
+def masked_severity_digits(line: str) -> tuple[str | None, str | None]:
+    """The digits of `line`'s header that state a severity and that masking hides: the syslog PRI and a
+    Cisco `%FAC-N-` level. Every other severity `read_header` reads is a word, which masking keeps, so two
+    lines with one masked text and the same digits here state the same severity (`text.pattern_key`
+    reads it once for them)."""
+    head = line[:HEAD_CHARS].lstrip()
+    pri = _HIDDEN_BY_MASKING[0].match(head) if head.startswith("<") else None
+    cisco = _HIDDEN_BY_MASKING[1].search(head) if "%" in head else None
+    return (pri.group("pri") if pri else None, cisco.group("num") if cisco else None)
+
+
 def read_severity(line: str) -> str:
     """The normalised severity of `line`'s header: one of `SEVERITIES`, or "none"."""
     return read_header(line).severity
