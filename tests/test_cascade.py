@@ -326,10 +326,9 @@ def test_training_prepares_lines_with_the_serving_function() -> None:
 
 def test_batch_keying_reads_each_shapes_severity_once_and_agrees_with_pattern_key() -> None:
     # PatternKeys reads the severity once per (masked text, PRI, Cisco level): same keys as line by line.
-    from training.generate import generate
-
     from log_classifier.text.pattern_key import PatternKeys, pattern_key
     from log_classifier.text.prepare import classification_text
+    from training.generate import generate
 
     generated = generate(seed=11, rows_per_template=1)
     lines = [classification_text(m) for m in generated["log_message"]]
