@@ -69,9 +69,10 @@ def test_declared_length_over_the_limit_is_refused_with_cors_headers(base_url: s
 
 
 @pytest.mark.slow
-def test_json_body_over_its_byte_cap_is_refused_before_it_is_parsed(base_url: str) -> None:
+@pytest.mark.parametrize("path", ["/classify/json", "/feedback"])  # /feedback: pasted lines, the same cap
+def test_json_body_over_its_byte_cap_is_refused_before_it_is_parsed(base_url: str, path: str) -> None:
     # 300k logs (about 20 MB) against MAX_JSON_LOGS=10: refused by bytes, after a few kB.
-    answer = stream_chunked(base_url, "/classify/json", json_logs_chunks(300_000),
+    answer = stream_chunked(base_url, path, json_logs_chunks(300_000),
                             content_type="application/json", headers=authorised())
 
     assert answer.status == 413

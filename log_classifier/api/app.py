@@ -175,10 +175,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Shed before anything is read; the body limits next; then the work of clients that go is stopped.
     app.edge_middleware.append(Middleware(LoadSheddingMiddleware, paths=SHED_PATHS, max_queue_s=settings.max_queue_s,
                                           queue_of=encoder_queue))
+    json_lines_limit = json_bytes_limit(settings, "the JSON body", "split the list, or upload a CSV to POST /classify/")
     app.edge_middleware.append(Middleware(BodySizeLimitMiddleware, default=upload_limit(settings),
-                                          by_path={JSON_PATH: json_limit(settings),
-                                                   INGEST_PATH: ingest_limit(settings),
-                                                   OTLP_PATH: otlp_limit(settings)},
+                                          by_path={JSON_PATH: json_lines_limit,
+                                                   FEEDBACK_PATH: json_lines_limit,
+                                                   INGEST_PATH: json_bytes_limit(settings, "the body",
+                                                                                 "make the shipper send smaller batches"),
+                                                   OTLP_PATH: json_bytes_limit(settings, "the OTLP body",
+                                                                               "send smaller batches")},
                                           timeout_s=settings.request_body_timeout_s))
     app.edge_middleware.append(Middleware(CancelOnDisconnectMiddleware, paths=CANCELLABLE_PATHS))
     app.edge_middleware.append(Middleware(JsonBodyMiddleware, path=JSON_PATH))
@@ -225,29 +229,12 @@ def upload_limit(settings: Settings) -> BodyLimit:
     )
 
 
-def json_limit(settings: Settings) -> BodyLimit:
-    """MAX_JSON_BYTES for `POST /classify/json`: checked while the body arrives, before any parsing."""
+def json_bytes_limit(settings: Settings, what: str, hint: str) -> BodyLimit:
+    """MAX_JSON_BYTES for a body of JSON records (`/classify/json`, `/feedback`, `/ingest`) or an OTLP batch:
+    checked while the body arrives, before any parsing. `what` and `hint` word the 413."""
     return BodyLimit(
         settings.json_limit_bytes,
-        f"the JSON body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): "
-        "split the list, or upload a CSV to POST /classify/",
-    )
-
-
-def otlp_limit(settings: Settings) -> BodyLimit:
-    """MAX_JSON_BYTES for `POST /v1/logs` too (protobuf or JSON): an OTLP batch is a JSON request's size."""
-    return BodyLimit(
-        settings.json_limit_bytes,
-        f"the OTLP body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): send smaller batches",
-    )
-
-
-def ingest_limit(settings: Settings) -> BodyLimit:
-    """MAX_JSON_BYTES for `POST /ingest` too: a feed is JSON records like `/classify/json`'s, not an upload."""
-    return BodyLimit(
-        settings.json_limit_bytes,
-        f"the body is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): "
-        "make the shipper send smaller batches",
+        f"{what} is larger than {settings.json_limit_bytes} bytes (MAX_JSON_BYTES): {hint}",
     )
 
 
