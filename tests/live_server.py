@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import uvicorn
 
 STARTUP_TIMEOUT_S = 60.0  # the lifespan loads the embedding model
@@ -35,3 +39,41 @@ def serve(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+PROCESS_START_TIMEOUT_S = 90
+
+
+@contextmanager
+def uvicorn_process(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`uvicorn server:app` as its own process (for kill -9, SIGTERM and several processes on one store),
+    with the shipped model, no LLM key and `env` on top of this environment; yields (process, base URL)
+    once /health answers, and kills it afterwards if it is still running."""
+    from helpers import SHIPPED_MODEL_DIR
+
+    from log_classifier.config import PROJECT_DIR
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    full_env = {**os.environ, "GROQ_API_KEY": "", "MODEL_DIR": str(SHIPPED_MODEL_DIR), "LOG_LEVEL": "WARNING", **env}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=PROJECT_DIR, env=full_env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + PROCESS_START_TIMEOUT_S
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.2)
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)

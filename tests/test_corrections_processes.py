@@ -6,60 +6,30 @@ corrected are no worse. With the store in a SQLite file and in PostgreSQL (a thr
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 import httpx
 import pandas as pd
 import pytest
-from helpers import SHIPPED_MODEL_DIR
+from live_server import uvicorn_process
 
 from log_classifier.config import PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 
 PROBE = PROJECT_DIR / "training" / "probe2_logs.csv"
-START_TIMEOUT_S = 90
 SYNC_S = 1.0
 SECOND_PROCESS_WITHIN_S = 5.0
 
 
-@contextmanager
-def service(store: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "PATTERN_STORE": store, "PATTERN_FLUSH_S": "0.2", "CORRECTION_SYNC_S": str(SYNC_S),
-           "GROQ_API_KEY": "", "MODEL_DIR": str(SHIPPED_MODEL_DIR), "LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_DIR, env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "the service did not start"
-            time.sleep(0.2)
-        yield proc, url
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(30)
+def service(store: str) -> AbstractContextManager[tuple[subprocess.Popen[bytes], str]]:
+    return uvicorn_process({"PATTERN_STORE": store, "PATTERN_FLUSH_S": "0.2", "CORRECTION_SYNC_S": str(SYNC_S)})
 
 
 def classify(url: str, frame: pd.DataFrame) -> list[dict]:

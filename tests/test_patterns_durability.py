@@ -4,55 +4,23 @@ stopped with SIGTERM right after its last answer, has counted every line once it
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
 import pytest
-from helpers import SHIPPED_MODEL_DIR
-
-from log_classifier.config import PROJECT_DIR
+from live_server import uvicorn_process
 
 pytestmark = pytest.mark.slow
 
 FLUSH_S = 0.5
-START_TIMEOUT_S = 90
 
 
-@contextmanager
-def service(store: Path, flush_s: float = FLUSH_S) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "PATTERN_STORE": str(store), "PATTERN_FLUSH_S": str(flush_s), "GROQ_API_KEY": "",
-           "MODEL_DIR": str(SHIPPED_MODEL_DIR), "LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_DIR, env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "the service did not start"
-            time.sleep(0.2)
-        yield proc, url
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(30)
+def service(store: Path, flush_s: float = FLUSH_S) -> AbstractContextManager[tuple[subprocess.Popen[bytes], str]]:
+    return uvicorn_process({"PATTERN_STORE": str(store), "PATTERN_FLUSH_S": str(flush_s)})
 
 
 def post_lines(url: str, first: int, count: int) -> None:
