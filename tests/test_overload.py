@@ -50,7 +50,7 @@ def encoded(client: httpx.Client) -> int:
 
 def test_work_stops_when_the_client_disconnects(busy_server: tuple[str, Any]) -> None:
     base_url, _ = busy_server
-    logs = new_shapes(3000, seed=1)  # ~6-12 s of encoder work on two cores
+    logs = new_shapes(8000, seed=1)  # 5-10 s of encoder work on two cores (~800-1,600 texts/s)
     with httpx.Client(base_url=base_url, timeout=30) as probe:
         before = encoded(probe)
         with pytest.raises(httpx.ReadTimeout):  # the client gives up and closes its connection
