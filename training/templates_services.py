@@ -476,7 +476,7 @@ _BUSINESS: list[tuple[str, str, str]] = [
     (UA, "hr", '[Account|Profile|User account] [with ID |ID |#|]{int} [created|registered|opened] by {appuser}'),
     (UA, "billing", '{appuser} [created|updated|deleted|deactivated] [account|user|customer profile] {int}'),
     (UA, "analytics", '{appuser} [changed|reset|updated] [their password|the dashboard layout|notification settings|report filters]'),
-    (UA, "saas", '[Role|Permission|Group membership] [admin|editor|viewer|{group}] [granted to|revoked from|assigned to] {appuser} by {appuser}'),
+    (UA, "saas", '[Role|Permission|Group membership] [analyst|editor|viewer|{group}] [granted to|revoked from|assigned to] {appuser} by {appuser}'),
     (UA, "crm", '{appuser} [exported|downloaded|printed|shared] [report|contact list|invoice] {int}'),
     # whole-service / component failures (Critical Error)
     (CE, "crm", '[Email|Notification|Payment|Messaging|Search] service [is experiencing|experiencing|has] [issues|problems|trouble|an outage] [with|while] [sending|delivering|processing|accepting] [messages|emails|requests|payments]'),
