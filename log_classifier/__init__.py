@@ -10,4 +10,5 @@ Map (see README "Where do I change X"):
     model/           encoders, estimator, model dir      tables/       CSV reading and writing
     api/             FastAPI app, routes, middleware     cli.py        `python classifier.py`
     patterns/        the pattern store, corrections      alerts.py     alert webhooks
+    spark/           the Spark batch job (python -m log_classifier.spark)
 """

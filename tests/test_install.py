@@ -28,7 +28,8 @@ NOT_RUNTIME = {"torch": "train", "sentence-transformers": "train", "transformers
 RUNTIME_MODULES = [
     *(PROJECT_DIR / name for name in ("server.py", "classifier.py", "processor_regex.py", "processor_bert.py",
                                       "processor_llm.py")),
-    *(path for path in sorted((PROJECT_DIR / "log_classifier").rglob("*.py")) if path.name != "spark.py"),
+    *(path for path in sorted((PROJECT_DIR / "log_classifier").rglob("*.py"))
+      if path.relative_to(PROJECT_DIR / "log_classifier").parts[0] != "spark"),
 ]
 # Imports of the runtime modules that may need an extra: only inside the function that needs them
 # (EMBEDDING_BACKEND=torch, the default encoder's directory for export), never at module level.

@@ -225,7 +225,7 @@ def test_each_worker_loads_the_cascade_once_and_keeps_its_cache(spark: Any, tmp_
 
         import pandas as pd
 
-        from log_classifier import spark as job  # the module the workers' cascades live in
+        from log_classifier.spark import worker as job  # the module the workers' cascades live in
 
         for _ in batches:
             hits = sum(loaded.cascade.cache.hits for loaded in job._WORKER_LOADED.values())
