@@ -11,9 +11,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from log_classifier.api.body_decoders import BodyDecoder
 from log_classifier.errors import InputError, PayloadTooLarge
 from log_classifier.tables.json_intake import (
-    BodyDecoder,
     JsonLimits,
     RawNumber,
     dumps,

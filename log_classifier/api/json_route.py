@@ -2,10 +2,11 @@
 
 FastAPI would read the whole body and `json.loads` it before counting anything (a 40 MB list of `{}`
 is a million objects before the 413), fail with a 500 on deep nesting, and hand lone surrogates on.
-This route class reads the body through `json_intake` (bytes and records counted as they come,
-nesting, surrogates and numbers dealt with) and hands the parsed value to FastAPI, which validates it
-against the route's pydantic body model as usual: the OpenAPI schema and the 400 messages are
-FastAPI's own. The FastAPI docs' "custom Request and APIRoute class" pattern.
+This route class reads the body through `body_decoders` (bytes counted as they come and as they
+inflate) and `json_intake` (records counted while parsed, nesting, surrogates and numbers dealt
+with) and hands the parsed value to FastAPI, which validates it against the route's pydantic body
+model as usual: the OpenAPI schema and the 400 messages are FastAPI's own. The FastAPI docs'
+"custom Request and APIRoute class" pattern.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
+from log_classifier.api.body_decoders import receive_body
 from log_classifier.api.errors import JSON_SHAPE
 from log_classifier.config import Settings
-from log_classifier.tables.json_intake import JsonLimits, parse_document, receive_body
+from log_classifier.tables.json_intake import JsonLimits, parse_document
 
 RECORDS_KEY = "logs"
 """The member of a `POST /classify/json` body whose items are counted against MAX_JSON_LOGS."""
@@ -62,7 +64,7 @@ class JsonIntakeRoute(APIRoute):
             limits = classify_json_limits(request.app.state.settings)
             try:
                 body = await receive_body(request.stream(), content_encoding=request.headers.get("content-encoding", ""),
-                                          limits=limits)
+                                          limit=limits.max_bytes, limit_name=limits.bytes_name)
             except ClientDisconnect:  # gone, or the size limit answered 413 already: nobody to answer
                 return Response(status_code=400)
             # Parsing is CPU work: off the event loop.

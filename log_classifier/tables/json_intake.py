@@ -1,11 +1,10 @@
 """The one JSON intake: request bodies in, JSON values or records out, every limit held while parsing.
 
 It serves `POST /classify/json`, `POST /ingest` and (issue 20) OTLP JSON; nothing else parses a
-request body as JSON. What it guards against, each refused with our own error (`InputError`, or
-`PayloadTooLarge` for a limit) whose message says what to fix:
+request body as JSON. The body comes to it inflated and held to its byte limit by
+`api/body_decoders.py` (gzip bombs included). What it guards against, each refused with our own error
+(`InputError`, or `PayloadTooLarge` for a limit) whose message says what to fix:
 
-- more bytes than the limit, compressed or inflated (gzip bombs): counted while inflating
-  (`BodyDecoder`), never inflated past the limit;
 - more records than the limit: counted while parsing, element by element: a 30-million-element
   array of `{}` is refused after `max_records + 1` elements, not after being parsed whole;
 - more arrays and objects than `CONTAINERS_PER_RECORD` per allowed record (`{"log": [[],[],…]}`):
@@ -34,12 +33,11 @@ import math
 import re
 import secrets
 import sys
-import zlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from log_classifier.errors import InputError, PayloadTooLarge, UnsupportedEncoding
+from log_classifier.errors import InputError, PayloadTooLarge
 
 Record = dict[str, Any]
 
@@ -87,88 +85,6 @@ class RawNumber:
 
     def __hash__(self) -> int:
         return hash(self.text)
-
-
-# --- bytes: the body as it arrives -----------------------------------------------------------------
-
-
-class BodyDecoder:
-    """Undoes a Content-Encoding chunk by chunk, never producing more than `limit` bytes."""
-
-    _WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
-
-    def __init__(self, content_encoding: str, *, limit: int, limit_name: str) -> None:
-        encoding = content_encoding.strip().lower()
-        if encoding in ("", "identity"):
-            self._wbits: int | None = None
-        elif encoding in self._WBITS:
-            self._wbits = self._WBITS[encoding]
-        else:
-            raise UnsupportedEncoding(
-                f"Content-Encoding {content_encoding.strip()!r} is not supported; send gzip, deflate or no encoding"
-            )
-        self.encoding = encoding
-        self._limit = limit
-        self._limit_name = limit_name
-        self._inflater = zlib.decompressobj(self._wbits) if self._wbits is not None else None
-        self._body = bytearray()  # grown in place: no second copy when the body is finished
-        self._size = 0
-        self._compressed = 0
-
-    @property
-    def inflates(self) -> bool:
-        """True when the body is compressed (feeding it costs CPU)."""
-        return self._wbits is not None
-
-    def feed(self, data: bytes) -> None:
-        if self._inflater is None:
-            self._append(data)
-            return
-        self._compressed += len(data)
-        while data:
-            try:
-                # max_length caps the output of one call: limit + 1 bytes at most ever exist.
-                out = self._inflater.decompress(data, self._limit - self._size + 1)
-            except zlib.error as exc:
-                raise InputError(f"the body is not valid {self.encoding} data ({exc})") from None
-            self._append(out)
-            if self._inflater.unconsumed_tail:
-                data = self._inflater.unconsumed_tail
-            elif self._inflater.eof and self._inflater.unused_data and self._wbits == self._WBITS["gzip"]:
-                data = self._inflater.unused_data  # the next member of a multi-member gzip stream
-                self._inflater = zlib.decompressobj(self._wbits)
-            elif self._inflater.eof and self._inflater.unused_data:
-                raise InputError(f"the body has data after the end of its {self.encoding} stream")
-            else:
-                data = b""
-
-    def finish(self) -> bytearray:
-        if self._inflater is not None and self._compressed and not self._inflater.eof:
-            raise InputError(f"the {self.encoding} body ends early (truncated)")
-        return self._body
-
-    def _append(self, data: bytes) -> None:
-        self._size += len(data)
-        if self._size > self._limit:
-            what = "decompressed body" if self._inflater is not None else "body"
-            raise PayloadTooLarge(f"the {what} is larger than {self._limit_name}")
-        self._body += data
-
-
-async def receive_body(chunks: AsyncIterator[bytes], *, content_encoding: str, limits: JsonLimits) -> bytearray:
-    """The body, inflated, from its chunks as they arrive; more than `limits.max_bytes` is a 413 at once."""
-    from starlette.concurrency import run_in_threadpool  # the HTTP side only; parsing needs no starlette
-
-    decoder = BodyDecoder(content_encoding, limit=limits.max_bytes, limit_name=limits.bytes_name)
-    async for chunk in chunks:
-        if decoder.inflates:
-            await run_in_threadpool(decoder.feed, chunk)  # inflating is CPU work: off the event loop
-        else:
-            decoder.feed(chunk)
-    return decoder.finish()
-
-
-# --- text: parsing with the limits -----------------------------------------------------------------
 
 
 def parse_document(body: bytes | bytearray, limits: JsonLimits, *, records_key: str | None = None) -> Any:

@@ -7,10 +7,10 @@ message is the first present field of INGEST_MESSAGE_FIELDS, the source the firs
 INGEST_SOURCE_FIELDS, the line's own time (for the pattern store) the first of INGEST_TIMESTAMP_FIELDS;
 a record without a message comes back Unclassified.
 
-The body goes through the one JSON intake (`log_classifier.tables.json_intake`): its size and its
-decompressed size are held to MAX_JSON_BYTES as it arrives (a gzip bomb is a 413 once the limit is
-passed, never inflated in full), records are counted while they are parsed (MAX_JSON_LOGS), and
-nesting, lone surrogates and out-of-range numbers are dealt with there.
+The body's size and its decompressed size are held to MAX_JSON_BYTES as it arrives
+(`log_classifier.api.body_decoders`: a gzip bomb is a 413 once the limit is passed, never inflated in
+full); the one JSON intake (`log_classifier.tables.json_intake`) counts records while they are parsed
+(MAX_JSON_LOGS) and deals with nesting, lone surrogates and out-of-range numbers.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from log_classifier.alerts import Alerter
+from log_classifier.api.body_decoders import receive_body
 from log_classifier.api.dependencies import (
     AppAlerter,
     AppMetrics,
@@ -41,7 +42,7 @@ from log_classifier.config import Settings
 from log_classifier.contract import Prediction
 from log_classifier.patterns.recorder import Recorder
 from log_classifier.tables.feed import field_text, render_line
-from log_classifier.tables.json_intake import JsonLimits, parse_records, receive_body
+from log_classifier.tables.json_intake import JsonLimits, parse_records
 from log_classifier.taxonomy import UNCLASSIFIED
 from log_classifier.text.pattern_key import PatternKey, pattern_id
 
@@ -122,7 +123,7 @@ async def ingest(
     limits = ingest_limits(settings)
     try:
         body = await receive_body(request.stream(), content_encoding=request.headers.get("content-encoding", ""),
-                                  limits=limits)
+                                  limit=limits.max_bytes, limit_name=limits.bytes_name)
     except ClientDisconnect:
         # The client left, or the size limit answered 413 already and ended the body: nobody to answer.
         return Response(status_code=400)

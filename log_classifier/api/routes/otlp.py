@@ -25,6 +25,7 @@ from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsSer
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
+from log_classifier.api.body_decoders import receive_body
 from log_classifier.api.dependencies import (
     AppAlerter,
     AppMetrics,
@@ -37,7 +38,6 @@ from log_classifier.api.errors import ERROR_RESPONSES, status_of
 from log_classifier.api.recording import classify_and_record
 from log_classifier.errors import InputError, UnsupportedEncoding
 from log_classifier.receivers.otlp import Encoding, LogRow, decode_request, log_rows
-from log_classifier.tables.json_intake import BodyDecoder
 
 log = logging.getLogger(__name__)
 
@@ -149,13 +149,8 @@ async def _read_rows(request: Request, encoding: Encoding, *, limit: int) -> lis
     if content_encoding not in ("", "identity", "gzip"):
         raise UnsupportedEncoding(f"Content-Encoding {content_encoding!r} is not supported; send gzip or none")
     # The bytes on the wire are held to the limit by BodySizeLimitMiddleware; what they inflate to, here.
-    decoder = BodyDecoder(content_encoding, limit=limit, limit_name=f"{limit} bytes (MAX_JSON_BYTES)")
-    async for chunk in request.stream():
-        if decoder.inflates:
-            await run_in_threadpool(decoder.feed, chunk)  # inflating is CPU work: off the event loop
-        else:
-            decoder.feed(chunk)
-    body = decoder.finish()
+    body = await receive_body(request.stream(), content_encoding=content_encoding, limit=limit,
+                              limit_name=f"{limit} bytes (MAX_JSON_BYTES)")
     return await run_in_threadpool(lambda: list(log_rows(decode_request(body, encoding))))
 
 
