@@ -7,6 +7,7 @@ Map (see README "Where do I change X"):
     cascade.py       the cascade and its loading         cache.py      the result cache
     cancellation.py  stopping work for clients that left
     stages/          regex, embedding, llm, feedback     text/         masking, redaction
+    stages/llm*      the LLM stage: llm, llm_prompt, llm_providers, llm_fallback, llm_breaker, llm_pool
     model/           encoders, estimator, model dir      tables/       CSV reading and writing
     api/             FastAPI app, routes, middleware     cli.py        `python classifier.py`
     patterns/        the pattern store, corrections      alerts.py     alert webhooks

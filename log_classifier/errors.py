@@ -9,6 +9,9 @@
     ├── StoreUnavailable        the pattern store is off or cannot be reached: 503
     ├── Overloaded              the encoder's queue is longer than MAX_QUEUE_S: 503 with Retry-After
     ├── RequestCancelled        the client went away: its remaining work is dropped (499, never read)
+    ├── ProviderError           an LLM call failed (HTTP error, timeout, refused): the rows' reason, never raised out
+    │   ├── ModelUnavailable    the provider does not serve that model (retired, unknown): the next one is asked
+    │   └── MalformedAnswer     the model's reply is not a JSON object
     └── InputError              the user's upload or request is wrong: 400, with a message to fix it
         ├── PayloadTooLarge     larger than a limit: 413
         ├── InvalidLabel        a correction's label is not one of the nine categories: 422
@@ -74,3 +77,27 @@ class UnsupportedEncoding(InputError):
 
 class InvalidLabel(InputError):
     """A correction names a label outside the nine categories."""
+
+
+class ProviderError(ClassifierError):
+    """An LLM call failed after the SDK's own retries; the message says how ("RateLimitError 429").
+
+    Raised by the provider (``stages/llm_providers.py``) in place of the SDK's exceptions; the LLM
+    stage turns it into an ``llm error`` reason and counts it toward its circuit breaker.
+    """
+
+
+class ModelUnavailable(ProviderError):
+    """The provider does not serve ``model`` (retired or unknown): a setting to fix, not a failure to count."""
+
+    def __init__(self, model: str, code: str, detail: str) -> None:
+        super().__init__(f"{model}: {code}: {detail}" if detail else f"{model}: {code}")
+        self.model = model
+        self.code = code
+        """``model_not_found`` or ``model_decommissioned``."""
+        self.detail = detail
+        """The provider's own words, shortened."""
+
+
+class MalformedAnswer(ProviderError):
+    """The model's reply is not the JSON object it was asked for."""

@@ -1,5 +1,9 @@
 """Who the LLM stage talks to: the provider's SDK client, and what each model family accepts.
 
+The stage sees one call, ``Provider.complete`` (messages in, the reply's text out), and the
+project's exceptions (``ProviderError``, ``ModelUnavailable``); the SDKs' exception types and their
+``status_code`` / ``body`` are read here and nowhere else.
+
 Two providers speak the same chat-completions API:
 
 - ``groq``: Groq's own SDK (``GROQ_API_KEY``, ``GROQ_MODEL``, ``GROQ_BASE_URL``); the SDK appends
@@ -15,11 +19,12 @@ tokens) is in ``MODEL_FAMILIES``; everything about how a provider says "this mod
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from log_classifier.config import Settings
+from log_classifier.errors import ModelUnavailable, ProviderError
 
 if TYPE_CHECKING:  # both SDKs are imported only when their provider is used
     import groq
@@ -28,6 +33,7 @@ if TYPE_CHECKING:  # both SDKs are imported only when their provider is used
 RETIRED_MODEL_CODES = frozenset({"model_not_found", "model_decommissioned"})
 """Groq's error codes for a model that does not exist or was retired (404 and 400)."""
 ERROR_MESSAGE_CHARS = 200
+TEMPERATURE = 0.0
 
 
 @dataclass(frozen=True)
@@ -74,22 +80,86 @@ def model_family(model: str, provider: str) -> ModelFamily:
     )
 
 
-@dataclass
-class Provider:
-    """A configured SDK client, the models to try in order, and the SDK's error classes."""
+Message = Mapping[str, str]
+"""One chat message: ``{"role": "system" | "user", "content": ...}``."""
+
+
+class Provider(Protocol):
+    """The LLM stage's one way out: messages in, the model's text out, our exceptions on failure."""
 
     name: str
-    client: Any
-    """``groq.Groq`` or ``openai.OpenAI``: both have ``chat.completions.create`` and ``close``."""
+    """``groq`` or ``openai-compatible`` (``/health`` shows it)."""
     models: tuple[str, ...]
+    """The models to try, in order."""
     model_setting: str
     """The setting that names the models (what the user must change when they are retired)."""
-    status_error: type[groq.APIStatusError] | type[openai.APIStatusError]
-    """The SDK's ``APIStatusError``: the server answered 4xx/5xx."""
-    api_error: type[groq.APIError] | type[openai.APIError]
-    """The SDK's ``APIError``: timeouts, refused connections, and the above."""
-    extra_headers: Mapping[str, Any] = field(default_factory=dict)
-    """Sent with every request (``Authorization`` omitted when a local server takes no key)."""
+
+    def complete(self, model: str, messages: Sequence[Message], *, answer_tokens: int) -> str:
+        """The reply's text (empty if none) to ``messages``, in JSON mode at temperature 0.
+
+        ``answer_tokens`` bounds the answer; a reasoning model gets its family's room on top. Raises
+        ``ModelUnavailable`` when the provider no longer serves ``model``, ``ProviderError`` when the
+        call failed after the SDK's retries (HTTP error, timeout, refused connection).
+        """
+        ...
+
+    def close(self) -> None:
+        """Release the HTTP connections; a call in flight fails."""
+        ...
+
+
+class SdkProvider:
+    """A ``Provider`` over a chat-completions SDK client: ``groq.Groq`` or ``openai.OpenAI``.
+
+    The SDK does the timeouts and retries (``retry-after`` on 429 included), as configured by
+    ``make_provider``; its exceptions end here, turned into ours.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        client: Any,
+        models: Sequence[str],
+        model_setting: str,
+        *,
+        status_error: type[groq.APIStatusError] | type[openai.APIStatusError],
+        api_error: type[groq.APIError] | type[openai.APIError],
+        extra_headers: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.models = tuple(models)
+        self.model_setting = model_setting
+        self._client = client  # both SDKs have chat.completions.create and close
+        self._status_error = status_error  # the server answered 4xx/5xx
+        self._api_error = api_error  # timeouts, refused connections, and the above
+        # Sent with every request (``Authorization`` omitted when a local server takes no key).
+        self._extra_headers = dict(extra_headers or {})
+
+    def complete(self, model: str, messages: Sequence[Message], *, answer_tokens: int) -> str:
+        family = model_family(model, self.name)
+        try:
+            completion = self._client.chat.completions.create(
+                model=model,
+                messages=[dict(message) for message in messages],
+                temperature=TEMPERATURE,
+                response_format={"type": "json_object"},
+                max_completion_tokens=answer_tokens + family.reasoning_tokens,
+                extra_headers=dict(self._extra_headers),
+                **family.options,
+            )
+        except self._status_error as err:
+            code = retired_model_code(err.status_code, err.body)
+            if code is not None:
+                raise ModelUnavailable(model, code, error_message(err.body)) from err
+            raise ProviderError(f"{type(err).__name__} {err.status_code}") from err
+        except self._api_error as err:  # APITimeoutError, APIConnectionError, ...
+            raise ProviderError(type(err).__name__) from err
+        # The answer is the message content only; a reasoning model's "reasoning" field is never read.
+        content = completion.choices[0].message.content if completion.choices else None
+        return content or ""
+
+    def close(self) -> None:
+        self._client.close()
 
 
 def disabled_reason(settings: Settings) -> str | None:
@@ -104,7 +174,7 @@ def configured_models(settings: Settings) -> tuple[str, ...]:
     return tuple(settings.llm_model if settings.llm_provider == "openai-compatible" else settings.groq_model)
 
 
-def make_provider(settings: Settings) -> Provider:
+def make_provider(settings: Settings) -> SdkProvider:
     """The SDK client for ``settings.llm_provider`` (call only when ``disabled_reason`` is None)."""
     if settings.llm_provider == "openai-compatible":
         import openai  # imported only when used: the Groq path does not need it
@@ -118,9 +188,9 @@ def make_provider(settings: Settings) -> Provider:
             timeout=settings.llm_timeout_s,
             max_retries=settings.llm_max_retries,
         )
-        return Provider(
+        return SdkProvider(
             "openai-compatible", openai_client, configured_models(settings), "LLM_MODEL",
-            openai.APIStatusError, openai.APIError,
+            status_error=openai.APIStatusError, api_error=openai.APIError,
             extra_headers={} if key else {"Authorization": openai.Omit()},
         )
     import groq
@@ -131,7 +201,8 @@ def make_provider(settings: Settings) -> Provider:
         timeout=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
     )
-    return Provider("groq", groq_client, configured_models(settings), "GROQ_MODEL", groq.APIStatusError, groq.APIError)
+    return SdkProvider("groq", groq_client, configured_models(settings), "GROQ_MODEL",
+                       status_error=groq.APIStatusError, api_error=groq.APIError)
 
 
 def retired_model_code(status: int, body: object) -> str | None:
