@@ -280,16 +280,16 @@ class _Compiler:
             prefix = node["startswith"]
             return lambda c: then(c) if str(subject(c)).startswith(prefix) else other(c)
         if keys == {"object"}:
-            entries = []
+            fields: list[tuple[Expr, Expr, float | None]] = []
             for entry in node["object"]:
                 if not isinstance(entry, list) or len(entry) not in (2, 3):
                     raise HeaderStyleError(f"{where}: an object entry is [key, value] or [key, value, chance]")
                 key, value = self.expr(entry[0], bound, where), self.expr(entry[1], bound, where)
-                entries.append((key, value, float(entry[2]) if len(entry) == 3 else None))
+                fields.append((key, value, float(entry[2]) if len(entry) == 3 else None))
 
             def build(c: _Ctx) -> dict[str, Any]:
                 record: dict[str, Any] = {}
-                for key, value, chance in entries:
+                for key, value, chance in fields:
                     if chance is None or c.rng.random() < chance:
                         k = key(c)  # the key is drawn before the value
                         record[k] = value(c)
