@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import random
 import re
 import subprocess
@@ -25,6 +27,7 @@ from training.generate import (
     load_shapes,
     render,
 )
+from training.headers import HeaderStyleError, load_styles
 
 ROWS = 5  # enough rows per template to see every alternative a few times, fast enough for CI
 UNFILLED = re.compile(r"\{[a-z0-9_]+\}")
@@ -120,20 +123,42 @@ def test_a_shape_keeps_its_rows_when_other_templates_change() -> None:
     pd.testing.assert_frame_equal(alone, together[together["shape"] == shapes[0].shape].reset_index(drop=True))
 
 
-def test_cli_writes_byte_identical_files(tmp_path: Path) -> None:
-    outputs = []
-    for name in ("a.csv", "b.csv"):
-        out = tmp_path / name
-        result = subprocess.run(
-            [sys.executable, "-m", "training.generate", "--output", str(out), "--seed", "5", "--rows-per-template", "2"],
-            cwd=PROJECT_DIR, capture_output=True, text=True, check=True,
-        )
-        assert "shapes" in result.stdout and len(result.stdout.strip().splitlines()) == 1
-        outputs.append(out.read_bytes())
-    assert outputs[0] == outputs[1]
-    written = pd.read_csv(tmp_path / "a.csv", dtype=str, keep_default_na=False)
+# Digests of output made by the generator before its templates and header formats became data files
+# (issue 25), so they show that the data files and their interpreter make the very same bytes. A
+# deliberate change of templates, fakers or header styles changes them: recompute them with the
+# commands in the tests and say so in the commit. Unix timestamps in some headers follow the local
+# time zone, so both run with TZ=UTC.
+GENERATED_SHA256 = "5ce8be6c922f29bf52b55df8d34e8b0ce2ead67d484e9030e48c4fddfa3a72b9"  # --seed 42 --rows-per-template 2
+HEADERS_SHA256 = "dfdda4812a885fce3a81f0f8c10a25fbd201befa16d0a0e059e9833772595da9"
+_HEADERS_DIGEST = r"""
+import hashlib, random
+from training import headers
+rng = random.Random("headers")
+lines = [headers.wrap(rng, system, level, 'a "quoted" \\ mess\u00e4ge {x}', access_line=i % 3 == 0)
+         for system in [*headers.SYSTEMS, "Some New System"] for level in headers.LEVELS for i in range(12)]
+print(hashlib.sha256("\n".join(lines).encode()).hexdigest())
+"""
+
+
+def _run_utc(args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], cwd=PROJECT_DIR, capture_output=True, text=True, check=True,
+                          env={**os.environ, "TZ": "UTC"})
+
+
+def test_cli_writes_the_reference_file_byte_for_byte(tmp_path: Path) -> None:
+    out = tmp_path / "a.csv"
+    result = _run_utc(["-m", "training.generate", "--output", str(out), "--seed", "42", "--rows-per-template", "2"])
+    assert "shapes" in result.stdout and len(result.stdout.strip().splitlines()) == 1
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == GENERATED_SHA256
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert tuple(written.columns) == COLUMNS
-    assert len(written) > 500
+    assert len(written) > 4000
+
+
+def test_every_header_style_writes_the_reference_lines() -> None:
+    """Every system (and the generic profile), every level, access and other lines: the headers
+    are the ones the formatters wrote when they were code."""
+    assert _run_utc(["-c", _HEADERS_DIGEST]).stdout.strip() == HEADERS_SHA256
 
 
 # --- coverage of the taxonomy --------------------------------------------------------------
@@ -157,6 +182,75 @@ def test_shape_ids_are_stable_and_unique() -> None:
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"(ops|fail|svc|fam|str)-\d{4}", i) for i in ids)
     assert ids[0] == "ops-0000"
+
+
+# --- data files ----------------------------------------------------------------------------
+
+
+def test_a_new_system_is_a_new_data_file(tmp_path: Path) -> None:
+    """A templates file with a system no profile names: its rows get shape ids from the file, the
+    system name as source and headers of the generic profile; fragments are written out."""
+    (tmp_path / "10_new.yaml").write_text(
+        "shape_prefix: new\n"
+        "fragments:\n  _WHO: '[alice|bob]'\n"
+        "templates:\n"
+        "  - [User Action, Acme Portal, '{_WHO} signed in from {ip}']\n"
+        "  - [Error, Acme Portal, 'export {uuid} failed']\n",
+        encoding="utf-8",
+    )
+    shapes = load_shapes(tmp_path)
+    assert [(s.shape, s.system) for s in shapes] == [("new-0000", "Acme Portal"), ("new-0001", "Acme Portal")]
+    assert shapes[0].template == "[alice|bob] signed in from {ip}"
+    rows = generate_rows(shapes, seed=1, rows_per_template=50)
+    assert set(rows["source"]) == {"Acme Portal"}
+    assert rows["log_message"].str.contains(r"(?:alice|bob) signed in from \d+\.\d+\.\d+\.\d+").sum() > 40
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("templates:\n  - [Error, x, 'y']\n", "shape_prefix"),
+        ("shape_prefix: a\ntemplates:\n  - [Error, 'x {_NOPE}']\n", "not \\[category, system, template\\]"),
+        ("shape_prefix: a\ntemplates:\n  - [Error, x, 'y {_NOPE}']\n", "unknown fragment"),
+    ],
+)
+def test_malformed_template_files_are_rejected(tmp_path: Path, text: str, problem: str) -> None:
+    (tmp_path / "10_bad.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(TemplateError, match=problem):
+        load_shapes(tmp_path)
+
+
+def test_two_files_cannot_share_a_shape_prefix(tmp_path: Path) -> None:
+    for name in ("10_a.yaml", "20_b.yaml"):
+        (tmp_path / name).write_text("shape_prefix: dup\ntemplates:\n  - [Error, x, 'y']\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="already used by 10_a.yaml"):
+        load_shapes(tmp_path)
+
+
+_STYLE_HEAD = "severities: {java: {info: [INFO], warn: [WARN], error: [ERROR], crit: [FATAL]}}\nsyslog_severity: {}\n"
+
+
+def test_a_header_style_draws_in_written_order(tmp_path: Path) -> None:
+    path = tmp_path / "styles.yaml"
+    path.write_text(_STYLE_HEAD + "styles:\n  s:\n    let: {n: '{randint(1,9)}'}\n"
+                    "    line: '{n:03d} {severity(java)} {{x}} {msg|upper}'\n", encoding="utf-8")
+    style = load_styles(path)["s"]
+    line = style.render(random.Random(3), headers.profile_for("x"), "warn", "hello")
+    rng = random.Random(3)
+    assert line == f"{rng.randint(1, 9):03d} WARN {{x}} HELLO"
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [("'{nosuchname}'", "unknown name"), ("'{msg|shout}'", "unknown filter"), ("'a { b'", "stray"),
+     ("'{severity(klingon)}'", "unknown severity table"), ("{coin: 0.5}", "unknown construct"),
+     ("'{msg.day}'", "only a bound date has attributes")],
+)
+def test_malformed_header_styles_are_rejected(tmp_path: Path, line: str, problem: str) -> None:
+    path = tmp_path / "styles.yaml"
+    path.write_text(_STYLE_HEAD + f"styles:\n  s:\n    line: {line}\n", encoding="utf-8")
+    with pytest.raises(HeaderStyleError, match=problem):
+        load_styles(path)
 
 
 def test_about_half_the_rows_carry_a_header() -> None:

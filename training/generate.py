@@ -2,11 +2,15 @@
 
     python -m training.generate --output data.csv [--seed 42] [--rows-per-template 40]
 
-writes a CSV with the columns ``source, log_message, target_label, shape``. ``shape`` is a
-stable id of the template a row came from ("ops-0042" for ``training.templates_ops``,
-"fail-0013" for ``training.templates_failures``, "svc-0007" for ``training.templates_services``,
-"fam-0021" for ``training.templates_families``, "str-0003" for ``training.templates_structured``),
-for a validation split by message shape.
+writes a CSV with the columns ``source, log_message, target_label, shape``. The templates are data:
+one YAML file per family of lines in ``training/data/templates/`` (read in name order), each a
+list of ``[category, system, template]``. ``shape`` is a stable id of the template a row came from:
+the file's ``shape_prefix`` and the template's position in the file ("ops-0042" is the 43rd
+template of ``10_ops.yaml``), for a validation split by message shape; templates are therefore only
+ever appended to a file. A file may define ``fragments``, pieces of text that its templates name as
+``{_NAME}`` and that are written out before anything else. ``system`` picks the ``source`` value
+and the line-header styles (``training/data/systems.yaml``, read by ``training.headers``); adding a
+system means adding data files, not code.
 The same seed always gives a byte-identical file.
 
 Template syntax (one log message per template, no line breaks):
@@ -19,9 +23,8 @@ Template syntax (one log message per template, no line breaks):
 - ``[[`` and ``]]`` a literal ``[`` and ``]``, e.g. ``sshd[[{pid}]]: ...``;
 - ``{{`` and ``}}`` a literal ``{`` and ``}``, e.g. for JSON-looking messages.
 
-Each template is a ``(category, system, template)`` tuple. ``system`` picks the ``source``
-value and the line-header formats (``training.headers.SYSTEMS``); about half the rows get such
-a header, the rest stay bare message content, as in structured public log data sets.
+About half the rows get a line header of their system, the rest stay bare message content, as in
+structured public log data sets.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from log_classifier.taxonomy import (
     CATEGORIES,
@@ -55,6 +59,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_SEED = 42
 DEFAULT_ROWS_PER_TEMPLATE = 40
+TEMPLATES_DIR = Path(__file__).parent / "data" / "templates"
 HEADER_SHARE = 0.5
 """Share of rows wrapped in a line header of their system's format."""
 LEVEL_NOISE_SHARE = 0.07
@@ -165,19 +170,46 @@ class Shape:
     template: str
 
 
-def load_shapes() -> list[Shape]:
-    """All templates (ops, failures, services, families, structured) with their shape ids."""
-    from training.templates_failures import TEMPLATES as FAILURE_TEMPLATES
-    from training.templates_families import TEMPLATES as FAMILY_TEMPLATES
-    from training.templates_ops import TEMPLATES as OPS_TEMPLATES
-    from training.templates_services import TEMPLATES as SERVICE_TEMPLATES
-    from training.templates_structured import TEMPLATES as STRUCTURED_TEMPLATES
+_FRAGMENT = re.compile(r"\{(_\w+)\}")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    shapes = [Shape(f"ops-{i:04d}", *t) for i, t in enumerate(OPS_TEMPLATES)]
-    shapes += [Shape(f"fail-{i:04d}", *t) for i, t in enumerate(FAILURE_TEMPLATES)]
-    shapes += [Shape(f"svc-{i:04d}", *t) for i, t in enumerate(SERVICE_TEMPLATES)]
-    shapes += [Shape(f"fam-{i:04d}", *t) for i, t in enumerate(FAMILY_TEMPLATES)]
-    shapes += [Shape(f"str-{i:04d}", *t) for i, t in enumerate(STRUCTURED_TEMPLATES)]
+
+def load_template_file(path: Path) -> list[Shape]:
+    """The templates of one data file with their shape ids, fragments written out."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    prefix = data.get("shape_prefix") if isinstance(data, dict) else None
+    if not isinstance(prefix, str) or not re.fullmatch(r"[a-z]+", prefix):
+        raise TemplateError(f"{path.name}: needs a `shape_prefix` of lower-case letters")
+    fragments: dict[str, str] = data.get("fragments") or {}
+
+    def expand(template: str) -> str:
+        def fragment(m: re.Match[str]) -> str:
+            if m.group(1) not in fragments:
+                raise TemplateError(f"{path.name}: unknown fragment {m.group(0)} in template {template!r}")
+            return fragments[m.group(1)]
+
+        return _FRAGMENT.sub(fragment, template)
+
+    shapes = []
+    for i, entry in enumerate(data.get("templates") or []):
+        if not (isinstance(entry, list) and len(entry) == 3 and all(isinstance(x, str) for x in entry)):
+            raise TemplateError(f"{path.name}: template {i} is not [category, system, template]: {entry!r}")
+        category, system, template = entry
+        shapes.append(Shape(f"{prefix}-{i:04d}", category, system, expand(template)))
+    return shapes
+
+
+def load_shapes(directory: Path = TEMPLATES_DIR) -> list[Shape]:
+    """All templates of the data files in ``directory`` (in name order) with their shape ids."""
+    shapes: list[Shape] = []
+    prefixes: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        loaded = load_template_file(path)
+        prefix = loaded[0].shape.split("-")[0] if loaded else ""
+        if prefix in prefixes:
+            raise TemplateError(f"{path.name}: shape_prefix {prefix!r} is already used by {prefixes[prefix]}")
+        prefixes[prefix] = path.name
+        shapes += loaded
     return shapes
 
 
