@@ -34,14 +34,13 @@ import io
 import os
 import random
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+from _server import uvicorn_server
 
 from log_classifier.config import PROJECT_DIR
 from log_classifier.text.masking import mask_variables
@@ -240,12 +239,6 @@ def per_row_costs(path: Path) -> list[tuple[str, float]]:
     return [(step, seconds / len(rows) * 1e6) for step, seconds in costs]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -283,23 +276,8 @@ def stage_shapes_per_second(rows: list[tuple[str, str]]) -> tuple[float, float]:
         loaded.close()
 
 
-def start_server(port: int, store: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "GROQ_API_KEY": "", "HF_HUB_OFFLINE": "1", "PATTERN_STORE": store}
-    return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server:app", "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_DIR, env=env,
-    )
-
-
-def wait_healthy(client: httpx.Client, base: str) -> None:
-    for _ in range(600):
-        try:
-            if client.get(f"{base}/health").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("the server did not start")
+def server_env(store: str) -> dict[str, str]:
+    return {"GROQ_API_KEY": "", "HF_HUB_OFFLINE": "1", "PATTERN_STORE": store}
 
 
 def store_on_and_off(path: Path, workdir: Path, repeats: int) -> None:
@@ -311,12 +289,8 @@ def store_on_and_off(path: Path, workdir: Path, repeats: int) -> None:
     runs = [("off", "off"), ("on (SQLite)", "")] * repeats
     for run, (label, store) in enumerate(runs):
         store = store or str(workdir / f"patterns-{run}.db")
-        port = free_port()
-        server = start_server(port, store)
-        base = f"http://127.0.0.1:{port}"
-        try:
+        with uvicorn_server(server_env(store)) as (base, _):
             with httpx.Client(timeout=1800) as client:
-                wait_healthy(client, base)
                 warm = b"source,log_message\napp,service started\n"
                 client.post(f"{base}/classify/", files={"file": ("w.csv", warm, "text/csv")}).raise_for_status()
                 with path.open("rb") as handle:
@@ -337,9 +311,6 @@ def store_on_and_off(path: Path, workdir: Path, repeats: int) -> None:
                     note = (f"; {counted:,} lines in the store "
                             f"{time.perf_counter() - answered:.1f} s after the answer")
                 print(f"  store {label:<12} {took:>7.1f} s  {sent / took:>9,.0f} rows/s{note}", flush=True)
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
     off, on = seconds["off"], seconds["on (SQLite)"]
     print(f"  best of {repeats}: off {off:.1f} s, on {on:.1f} s; on / off {on / off:.3f} "
           f"({(on / off - 1) * 100:+.1f} %; the goal is at most +10 %)")
@@ -378,13 +349,10 @@ def main() -> int:
     for item in args.data:
         name, _, path = item.partition("=")
         files[name] = Path(path)
-    port = free_port()
-    server = start_server(port, "off")  # the store's own cost is measured below, on and off
-    base = f"http://127.0.0.1:{port}"
     reference = Reference()
-    try:
+    # The store's own cost is measured below, on and off.
+    with uvicorn_server(server_env("off")) as (base, server):
         with httpx.Client(timeout=1800) as client:
-            wait_healthy(client, base)
             warm = b"source,log_message\napp,service started\n"
             client.post(f"{base}/classify/", files={"file": ("w.csv", warm, "text/csv")}).raise_for_status()
             print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores; other work on the machine slows both sides)")
@@ -408,9 +376,6 @@ def main() -> int:
                 print(f"{name:<36} {sent:>8} {shapes:>7} {ref:>10.0f} {rate:>10.0f} {rate / ref:>6.0f}x "
                       f"{elapsed:>8.1f} {peak_rss_mb(server.pid):>11.0f}"
                       + ("" if returned == sent else f"  ROWS BACK: {returned}"), flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     if large is not None:
         store_on_and_off(large, workdir, args.store_repeats)

@@ -13,18 +13,13 @@ never reach the encoder, and the encoder's turn-taking is what this measures.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
+from _server import uvicorn_server
 
-ROOT = Path(__file__).resolve().parents[1]
 WORDS = ("amber birch cobalt delta ember fjord garnet harbor indigo juniper krypton lagoon maple nectar onyx "
          "prairie quartz raven sierra tundra umber violet willow yarrow zephyr beacon canyon dune estuary "
          "falcon glacier heron island jetty kestrel").split()
@@ -39,35 +34,13 @@ def lines(count: int, seed: int) -> list[str]:
     return sorted(found)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shapes", type=int, default=6000)
     parser.add_argument("--probes", type=int, default=5)
     args = parser.parse_args()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "server:app", "--port", str(port),
-                               "--log-level", "warning"], cwd=ROOT,
-                              env={**os.environ, "EMBEDDING_FAST_PATH": "false"})
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("the server did not start")
-            time.sleep(0.5)
-
+    with uvicorn_server({"EMBEDDING_FAST_PATH": "false"}) as (base, _):
         body = "source,log_message\n" + "".join(f"bench,{line}\n" for line in lines(args.shapes, seed=7))
         upload_seconds: list[float] = []
 
@@ -89,9 +62,6 @@ def main() -> None:
             time.sleep(1.0)
         thread.join()
         print(f"upload of {args.shapes} new shapes: {upload_seconds[0]:.1f} s")
-    finally:
-        server.terminate()
-        server.wait(30)
 
 
 if __name__ == "__main__":

@@ -20,10 +20,7 @@ import argparse
 import gzip
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -31,18 +28,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from _server import uvicorn_server
 
-ROOT = Path(__file__).resolve().parents[1]
 WORDS = ("replica shard cursor ledger beacon quota vault relay socket buffer kernel daemon cache queue token lease "
          "index tenant bucket volume mirror pipeline batch worker scheduler gateway router stream cluster segment "
          "snapshot journal checksum handshake session backlog partition").split()
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def shapes(count: int, rng: random.Random) -> list[dict[str, str]]:
@@ -167,27 +158,10 @@ def soak(base: str, seconds: float) -> None:
 
 @contextmanager
 def running_server(max_queue_s: str) -> Iterator[tuple[str, int]]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "server:app", "--port", str(port),
-                               "--log-level", "warning"], cwd=ROOT,
-                              env={**os.environ, "EMBEDDING_FAST_PATH": "false", "MAX_QUEUE_S": max_queue_s,
-                                   "LOG_LEVEL": "WARNING"})
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("the server did not start")
-            time.sleep(0.5)
+    with uvicorn_server({"EMBEDDING_FAST_PATH": "false", "MAX_QUEUE_S": max_queue_s, "LOG_LEVEL": "WARNING"}) as (
+        base, server
+    ):
         yield base, server.pid
-    finally:
-        server.terminate()
-        server.wait(30)
 
 
 def main() -> None:

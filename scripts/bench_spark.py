@@ -20,8 +20,6 @@ import csv
 import os
 import random
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import httpx
+from _server import uvicorn_server
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = ROOT.parent / "shared" / "data" / "real_logs_dev.csv"
@@ -57,42 +56,20 @@ def write_input(path: Path, rows: int, seed: int, dev_set: Path = DEV_SET) -> st
     return origin
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def labels_from_csv(lines: Iterable[str]) -> dict[str, str]:
     return {row["id"]: row["target_label"] for row in csv.DictReader(lines)}
 
 
 def run_service(path: Path, env: dict[str, str]) -> tuple[float, dict[str, str]]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server:app", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(timeout=3600) as client:
-            for _ in range(1200):
-                try:
-                    if client.get(f"{base}/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            warm = b"id,source,log_message\n0,app,service started\n"
-            client.post(f"{base}/classify/", files={"file": ("w.csv", warm, "text/csv")}).raise_for_status()
-            with path.open("rb") as handle:
-                started = time.perf_counter()
-                response = client.post(f"{base}/classify/", files={"file": (path.name, handle, "text/csv")})
-                elapsed = time.perf_counter() - started
-            response.raise_for_status()
-            return elapsed, labels_from_csv(response.text.splitlines())
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+    with uvicorn_server(env, startup_timeout_s=600) as (base, _), httpx.Client(timeout=3600) as client:
+        warm = b"id,source,log_message\n0,app,service started\n"
+        client.post(f"{base}/classify/", files={"file": ("w.csv", warm, "text/csv")}).raise_for_status()
+        with path.open("rb") as handle:
+            started = time.perf_counter()
+            response = client.post(f"{base}/classify/", files={"file": (path.name, handle, "text/csv")})
+            elapsed = time.perf_counter() - started
+        response.raise_for_status()
+        return elapsed, labels_from_csv(response.text.splitlines())
 
 
 def run_spark(path: Path, workdir: Path, partitions: int) -> tuple[float, float, dict[str, str]]:

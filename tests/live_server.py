@@ -49,6 +49,30 @@ def uvicorn_process(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[byte
     """`uvicorn server:app` as its own process (for kill -9, SIGTERM and several processes on one store),
     with the shipped model, no LLM key and `env` on top of this environment; yields (process, base URL)
     once /health answers, and kills it afterwards if it is still running."""
+    with uvicorn_processes(env) as [started]:
+        yield started
+
+
+@contextmanager
+def uvicorn_processes(*envs: dict[str, str]) -> Iterator[list[tuple[subprocess.Popen[bytes], str]]]:
+    """Several `uvicorn_process`es, one per env, started together (their model loads overlap) and
+    yielded once every one answers /health; each is killed afterwards if it is still running."""
+    started: list[tuple[subprocess.Popen[bytes], str]] = []
+    try:
+        for env in envs:
+            started.append(_start_process(env))
+        deadline = time.monotonic() + PROCESS_START_TIMEOUT_S
+        for proc, url in started:
+            _wait_healthy(proc, url, deadline)
+        yield started
+    finally:
+        for proc, _ in started:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(30)
+
+
+def _start_process(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     from helpers import SHIPPED_MODEL_DIR
 
     from log_classifier.config import PROJECT_DIR
@@ -61,19 +85,15 @@ def uvicorn_process(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[byte
         [sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port)],
         cwd=PROJECT_DIR, env=full_env,
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + PROCESS_START_TIMEOUT_S
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "the service did not start"
-            time.sleep(0.2)
-        yield proc, url
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(30)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], url: str, deadline: float) -> None:
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert proc.poll() is None and time.monotonic() < deadline, "the service did not start"
+        time.sleep(0.2)

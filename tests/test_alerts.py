@@ -22,8 +22,6 @@ from log_classifier.alerts import AlertCounters, WebhookAlerter
 from log_classifier.api.app import create_app
 from log_classifier.contract import Prediction
 
-pytestmark = pytest.mark.slow
-
 KERNEL_PANIC = "Kernel panic - not syncing: Fatal exception in interrupt"
 SSH_FAILED = "Failed password for invalid user oracle from 203.0.113.9 port 40522 ssh2"
 BACKUP_DONE = "Nightly backup of volume vol-19 completed successfully"
@@ -53,6 +51,7 @@ def metric(client: httpx.Client, name: str) -> float:
     raise AssertionError(f"{name} not in /metrics")
 
 
+@pytest.mark.slow  # an app of its own under uvicorn
 def test_a_feed_with_a_kernel_panic_and_failed_ssh_logins_raises_one_alert(receiver: Receiver) -> None:
     app = create_app(make_settings(alert_webhook_url=receiver.url, alert_cooldown_s=60, alert_max_samples=1))
     with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
@@ -82,6 +81,7 @@ def test_a_feed_with_a_kernel_panic_and_failed_ssh_logins_raises_one_alert(recei
         assert receiver.hits == 1
 
 
+@pytest.mark.slow  # an app of its own under uvicorn
 def test_counts_accumulate_over_the_cooldown_and_every_endpoint_counts(receiver: Receiver) -> None:
     app = create_app(make_settings(alert_webhook_url=receiver.url, alert_cooldown_s=2))
     with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
@@ -98,6 +98,7 @@ def test_counts_accumulate_over_the_cooldown_and_every_endpoint_counts(receiver:
         assert receiver.hits == 2
 
 
+@pytest.mark.slow  # an app of its own under uvicorn
 def test_routine_lines_raise_no_alert(receiver: Receiver) -> None:
     app = create_app(make_settings(alert_webhook_url=receiver.url))
     with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
@@ -116,6 +117,7 @@ def timed_ingest(client: httpx.Client) -> float:
     return elapsed
 
 
+@pytest.mark.slow  # an app of its own under uvicorn
 def test_a_dead_receiver_never_slows_ingest_and_is_counted_and_logged_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -135,6 +137,7 @@ def test_a_dead_receiver_never_slows_ingest_and_is_counted_and_logged_once(
     assert "127.0.0.1" not in failures[0].getMessage()  # a webhook URL can hold a secret token: never logged
 
 
+@pytest.mark.slow  # an app of its own under uvicorn
 def test_a_hanging_receiver_never_slows_ingest_nor_shutdown() -> None:
     with webhook_receiver("hang") as receiver:
         app = create_app(make_settings(alert_webhook_url=receiver.url, alert_cooldown_s=0.1))
@@ -174,7 +177,11 @@ def wait_for(condition: Any, timeout: float = ALERT_WITHIN_S) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize(("status", "attempts"), [(500, 3), (429, 3), (404, 1)])
+@pytest.mark.parametrize(("status", "attempts"), [
+    pytest.param(500, 3, marks=pytest.mark.slow),  # the retries wait out RETRY_BACKOFF_S (2.5 s)
+    pytest.param(429, 3, marks=pytest.mark.slow),
+    (404, 1),
+])
 def test_failing_receivers_are_retried_a_bounded_number_of_times(status: int, attempts: int) -> None:
     counts = Counts()
     with webhook_receiver(status) as receiver:
@@ -183,9 +190,8 @@ def test_failing_receivers_are_retried_a_bounded_number_of_times(status: int, at
         try:
             alerter.observe(["k"], [KERNEL_PANIC], [Prediction("Critical Error", "regex", 1.0, "rule:kernel-panic")])
             wait_for(lambda: counts.failed == 1)
-            time.sleep(0.3)  # no further attempt sneaks in
         finally:
-            alerter.close()
+            alerter.close()  # joins the sender: no further attempt can sneak in after this
         assert (receiver.hits, counts.failed, counts.sent) == (attempts, 1, 0)
 
 
@@ -287,6 +293,7 @@ def test_an_alert_of_one_instant_does_not_claim_a_second() -> None:
     assert f"in the last {body['window_s']:.1f} s" in body["text"]
 
 
+@pytest.mark.slow  # an app of its own under uvicorn
 def test_alerts_from_a_csv_upload_carry_its_request_id(receiver: Receiver) -> None:
     app = create_app(make_settings(alert_webhook_url=receiver.url, alert_cooldown_s=60))
     with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
@@ -297,3 +304,28 @@ def test_alerts_from_a_csv_upload_carry_its_request_id(receiver: Receiver) -> No
         alert = receiver.next_post(timeout=ALERT_WITHIN_S)
     assert alert["request_id"] == "csv-upload-7"
     assert [sample["request_id"] for sample in alert["samples"]] == ["csv-upload-7"]
+
+
+# --- new-pattern alerts: one post per pattern, at once, no cooldown ------------------------------------
+
+
+def test_new_patterns_are_posted_at_once_each_with_its_details() -> None:
+    counts = Counts()
+    patterns = [{"id": f"p{n}", "source": "node-7", "label": "Critical Error", "pattern": "Kernel panic <NUM>",
+                 "example": f"{KERNEL_PANIC} {n}"} for n in (1, 2)]
+    with webhook_receiver() as receiver:
+        alerter = alerter_for(receiver.url, counts)  # a cooldown of 60 s: it does not apply to new patterns
+        alerter.start()
+        try:
+            for pattern in patterns:
+                alerter.new_pattern(pattern)
+            bodies = [receiver.next_post(timeout=ALERT_WITHIN_S) for _ in patterns]
+            wait_for(lambda: counts.sent == 2)
+        finally:
+            alerter.close()
+    assert [body["pattern"] for body in bodies] == [
+        {name: value for name, value in pattern.items() if name != "example"} for pattern in patterns]
+    assert [body["example"] for body in bodies] == [f"{KERNEL_PANIC} 1", f"{KERNEL_PANIC} 2"]
+    assert bodies[0]["new_pattern"] is True and bodies[0]["model_version"] == "m1"
+    assert bodies[0]["text"] == f"New pattern (Critical Error) from node-7: {KERNEL_PANIC} 1 (log classifier, model m1)"
+    assert (counts.sent, counts.failed) == (2, 0)

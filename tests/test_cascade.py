@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -174,6 +173,27 @@ class GatedStage(KeywordStage):
         return answer
 
 
+class WatchedCache(ResultCache):
+    """A ResultCache that lets a test wait until `n` lookups were made: the cascade looks a key up and
+    joins its flight under one lock, so a caller that missed here is registered as waiting (or owning)."""
+
+    def __init__(self, max_size: int) -> None:
+        super().__init__(max_size)
+        self.lookups = 0
+        self._looked_up = threading.Condition()
+
+    def get(self, key: Hashable) -> Prediction | None:
+        found = super().get(key)
+        with self._looked_up:
+            self.lookups += 1
+            self._looked_up.notify_all()
+        return found
+
+    def wait_for_lookups(self, n: int) -> None:
+        with self._looked_up:
+            assert self._looked_up.wait_for(lambda: self.lookups >= n, 10), f"{self.lookups} lookups, not {n}"
+
+
 def gated_cascade(deciding: Stage, outcome: Outcome = "decided") -> tuple[Cascade, list[KeywordStage], GatedStage]:
     stages: list[KeywordStage] = [KeywordStage("regex", "panic", "Critical Error"),
                                   KeywordStage("bert", "login", "User Action"),
@@ -181,7 +201,7 @@ def gated_cascade(deciding: Stage, outcome: Outcome = "decided") -> tuple[Cascad
     index = [stage.name for stage in stages].index(deciding)
     gated = GatedStage(deciding, "burst", "Error", outcome=outcome)
     stages[index] = gated
-    return Cascade(stages, cache=ResultCache(100)), stages, gated
+    return Cascade(stages, cache=WatchedCache(100)), stages, gated
 
 
 def burst(cascade: Cascade, gated: GatedStage, message: str = "burst of 42") -> list[object]:
@@ -190,7 +210,8 @@ def burst(cascade: Cascade, gated: GatedStage, message: str = "burst of 42") -> 
         first = pool.submit(cascade.classify_with_stats, ["s"], [message])
         assert gated.entered.wait(10)
         others = [pool.submit(cascade.classify_with_stats, ["s"], [message]) for _ in range(CALLERS - 1)]
-        time.sleep(0.3)  # the others reach the cascade and find the key in flight
+        assert isinstance(cascade.cache, WatchedCache)
+        cascade.cache.wait_for_lookups(CALLERS)  # the others reached the cascade and found the key in flight
         gated.gate.set()
         results: list[object] = []
         for future in [first, *others]:
@@ -249,14 +270,15 @@ class PoisonedStage(GatedStage):
 def test_one_request_s_failure_is_never_handed_to_another_request_waiting_for_the_same_line() -> None:
     regex = KeywordStage("regex", "panic", "Critical Error")
     poisoned = PoisonedStage("bert", "burst", "Error")
-    cascade = Cascade([regex, poisoned, KeywordStage("llm", "lead", "Workflow Error")], cache=ResultCache(100))
+    cache = WatchedCache(100)
+    cascade = Cascade([regex, poisoned, KeywordStage("llm", "lead", "Workflow Error")], cache=cache)
     with ThreadPoolExecutor(2) as pool:
         # Request A: the clean line and a poisoned one, in one batch; it owns the clean line's key.
         first = pool.submit(cascade.classify, ["s", "s"], ["burst of 42", "poison pill"])
         assert poisoned.entered.wait(10)
         # Request B: only the clean line; it finds A computing it and waits.
         second = pool.submit(cascade.classify_with_stats, ["s"], ["burst of 43"])
-        time.sleep(0.3)
+        cache.wait_for_lookups(3)  # A's two keys and B's one: B found its key in flight and waits
         poisoned.gate.set()
         with pytest.raises(UnicodeEncodeError):
             first.result(10)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -176,21 +176,29 @@ def test_a_correction_wins_over_concurrent_classifications(client: TestClient) -
     wanted = next(label for label in ("Critical Error", "Error") if label != first["target_label"])
     stop = threading.Event()
     seen: list[tuple[float, str]] = []
+    answered = threading.Condition()
 
     def hammer(n: int) -> None:
         while not stop.is_set():
             started = time.monotonic()
             # Different numbers each time: the same pattern, fresh text (no cached text shortcut).
             label = cascade.classify(["racer"], [f"job {n} of batch {int(started * 1000) % 97} finished with status 0"])[0].label
-            seen.append((started, label))
+            with answered:
+                seen.append((started, label))
+                answered.notify_all()
+
+    def wait_until(condition: Callable[[], bool]) -> None:
+        with answered:
+            assert answered.wait_for(condition, 10), seen[-5:]
 
     threads = [threading.Thread(target=hammer, args=(n,)) for n in range(3)]
     for thread in threads:
         thread.start()
-    time.sleep(0.2)
+    # Answers from before the correction, older than the margin the last assertion allows.
+    wait_until(lambda: bool(seen) and time.monotonic() - seen[0][0] > 0.1 and len(seen) >= 6)
     client.put(f"/patterns/{first['pattern_id']}/label", json={"label": wanted}, headers=ALICE).raise_for_status()
     answered_at = time.monotonic()
-    time.sleep(0.3)
+    wait_until(lambda: sum(started > answered_at for started, _ in seen) >= 9)  # calls that started after the 200
     stop.set()
     for thread in threads:
         thread.join()

@@ -11,13 +11,13 @@ import subprocess
 import time
 import uuid
 from collections import Counter, defaultdict
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
 import pandas as pd
 import pytest
-from live_server import uvicorn_process
+from live_server import uvicorn_process, uvicorn_processes
 
 from log_classifier.config import PROJECT_DIR
 
@@ -28,8 +28,12 @@ SYNC_S = 1.0
 SECOND_PROCESS_WITHIN_S = 5.0
 
 
+def service_env(store: str) -> dict[str, str]:
+    return {"PATTERN_STORE": store, "PATTERN_FLUSH_S": "0.2", "CORRECTION_SYNC_S": str(SYNC_S)}
+
+
 def service(store: str) -> AbstractContextManager[tuple[subprocess.Popen[bytes], str]]:
-    return uvicorn_process({"PATTERN_STORE": store, "PATTERN_FLUSH_S": "0.2", "CORRECTION_SYNC_S": str(SYNC_S)})
+    return uvicorn_process(service_env(store))
 
 
 def classify(url: str, frame: pd.DataFrame) -> list[dict]:
@@ -78,9 +82,7 @@ def uncorrected_right(frame: pd.DataFrame, results: list[dict], chosen: dict[str
 
 def done_when(store: str) -> None:
     frame = pd.read_csv(PROBE, dtype=str, keep_default_na=False)
-    with ExitStack() as stack:
-        first_proc, first = stack.enter_context(service(store))
-        second_proc, second = stack.enter_context(service(store))
+    with uvicorn_processes(service_env(store), service_env(store)) as [(first_proc, first), (second_proc, second)]:
         before = classify(first, frame)
         classify(second, frame)  # the second process has answered (and cached) every line before the correction
         chosen = person_corrects_half(first, frame, before)

@@ -58,10 +58,12 @@ def test_fair_lock_hands_over_in_arrival_order() -> None:
     lock = FairLock()
     order: list[str] = []
     release_first = threading.Event()
+    holding = threading.Event()
 
     def holder() -> None:
         with lock:
             order.append("first")
+            holding.set()
             release_first.wait(5)
         # Re-acquires at once, as a big request's next unit does: it must queue behind the waiter.
         with lock:
@@ -73,11 +75,13 @@ def test_fair_lock_hands_over_in_arrival_order() -> None:
 
     first = threading.Thread(target=holder)
     first.start()
-    while not order:
-        time.sleep(0.01)
+    assert holding.wait(5)
     second = threading.Thread(target=waiter)
     second.start()
-    time.sleep(0.2)  # the waiter is queued
+    deadline = time.monotonic() + 5
+    while len(lock._waiters) < 1:  # the waiter is queued (its turn is an Event in the lock's queue)
+        assert time.monotonic() < deadline, "the waiter never queued"
+        time.sleep(0.001)
     release_first.set()
     first.join(5)
     second.join(5)

@@ -57,7 +57,10 @@ def test_a_one_line_request_is_not_held_up_by_another_clients_big_upload() -> No
 
         with ThreadPoolExecutor(1) as pool:
             uploaded = pool.submit(upload)
-            time.sleep(2.0)  # the upload is being embedded
+            deadline = time.monotonic() + 60
+            while not httpx.get(f"{base_url}/health").json()["encoder_queue"]["texts"]:  # the upload is being embedded
+                assert time.monotonic() < deadline and not uploaded.done(), "the upload never reached the encoder"
+                time.sleep(0.02)
             started = time.monotonic()
             response = httpx.post(f"{base_url}/classify/json", json=probe, timeout=60)
             timings["probe"] = time.monotonic() - started

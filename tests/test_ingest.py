@@ -18,8 +18,6 @@ from helpers import make_settings
 
 from log_classifier.api.app import create_app
 
-pytestmark = pytest.mark.slow  # the app loads the embedding model
-
 KERNEL_PANIC = "Kernel panic - not syncing: Fatal exception in interrupt"
 SSH_FAILED = "Failed password for invalid user oracle from 203.0.113.9 port 40522 ssh2"
 BACKUP_DONE = "Nightly backup of volume vol-19 completed successfully"
@@ -184,6 +182,7 @@ def test_ingest_is_counted_in_the_metrics(app_client: TestClient) -> None:
 API_KEY = "ingest-key-1"
 
 
+# These build an app of their own (the model loaded again: seconds); the tests above share the session's.
 @pytest.fixture(scope="module")
 def small_client() -> Iterator[TestClient]:
     settings = make_settings(
@@ -194,6 +193,7 @@ def small_client() -> Iterator[TestClient]:
         yield client
 
 
+@pytest.mark.slow
 def test_fields_come_from_the_settings(small_client: TestClient) -> None:
     records = [{"text": KERNEL_PANIC}, {"body": SSH_FAILED, "message": BACKUP_DONE}, {"message": KERNEL_PANIC}]
     got = answer(small_client.post("/ingest?explain=true", content=json.dumps(records)).text)
@@ -201,11 +201,13 @@ def test_fields_come_from_the_settings(small_client: TestClient) -> None:
     assert got[2]["reason"] == "no message field (text, body)"
 
 
+@pytest.mark.slow
 def test_the_api_key_is_required(small_client: TestClient) -> None:
     response = small_client.post("/ingest", content=b"[]", headers={"X-API-Key": "wrong"})
     assert response.status_code == 401
 
 
+@pytest.mark.slow
 def test_more_records_than_max_json_logs_is_a_413(small_client: TestClient) -> None:
     for body in (json.dumps([{"text": "x"}] * 6).encode(), ndjson([{"text": "x"}] * 6)):
         response = small_client.post("/ingest", content=body)
@@ -213,6 +215,7 @@ def test_more_records_than_max_json_logs_is_a_413(small_client: TestClient) -> N
     assert small_client.post("/ingest", content=ndjson([{"text": "x"}] * 5)).status_code == 200
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_is_a_413_without_inflating_it(small_client: TestClient) -> None:
     bomb = gzip.compress(b"\n" * (64 * 1024 * 1024), compresslevel=9)  # 64 MB of newlines in ~64 kB
     assert len(bomb) < 1024 * 1024
@@ -221,6 +224,7 @@ def test_a_gzip_bomb_is_a_413_without_inflating_it(small_client: TestClient) -> 
     assert response.json()["detail"] == "the decompressed body is larger than 262144 bytes (MAX_JSON_BYTES)"
 
 
+@pytest.mark.slow
 def test_a_body_over_the_limit_is_a_413(small_client: TestClient) -> None:
     big = ndjson([{"text": "x" * 1000}] * 1100)
 

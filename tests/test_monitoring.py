@@ -22,8 +22,6 @@ from log_classifier.api.app import create_app
 from log_classifier.config import PROJECT_DIR
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 
-pytestmark = pytest.mark.slow  # the app loads the embedding model
-
 DASHBOARD = PROJECT_DIR / "resources" / "grafana" / "log_classifier.json"
 ALERT_RULES = PROJECT_DIR / "resources" / "prometheus" / "alerts.yml"
 OUR_METRIC = re.compile(r"\blog_classifier[_:][A-Za-z0-9_:]*")
@@ -84,6 +82,7 @@ def rule_queries() -> Iterator[tuple[str, str]]:
             yield rule.get("alert") or rule["record"], rule["expr"]
 
 
+@pytest.mark.slow  # an app of its own, with the LLM stage and a pattern store
 def test_the_metrics_the_alerting_rules_need_are_exported(exported: dict[str, str]) -> None:
     assert exported["log_classifier_rows_classified_total"] == "counter"
     assert exported["log_classifier_llm_circuit_open"] == "gauge"
@@ -94,6 +93,7 @@ def test_the_metrics_the_alerting_rules_need_are_exported(exported: dict[str, st
     assert exported["log_classifier_llm_model_fallbacks_total"] == "counter"
 
 
+@pytest.mark.slow  # an app of its own, with the LLM stage and a pattern store
 @pytest.mark.parametrize("source", ["dashboard", "rules"])
 def test_queries_reference_only_exported_metrics(exported: dict[str, str], source: str) -> None:
     queries = list(dashboard_queries() if source == "dashboard" else rule_queries())
@@ -106,6 +106,7 @@ def test_queries_reference_only_exported_metrics(exported: dict[str, str], sourc
         assert not unknown, f"{where} uses {unknown}, which /metrics does not export"
 
 
+@pytest.mark.slow  # an app of its own, with the LLM stage and a pattern store
 def test_counters_end_in_total_and_durations_are_in_seconds(exported: dict[str, str]) -> None:
     for name, kind in exported.items():
         if kind == "counter":
@@ -120,3 +121,32 @@ def test_every_category_series_exists_from_the_start(app_client: TestClient) -> 
     assert categories == {*CATEGORIES, UNCLASSIFIED}
     stages = set(re.findall(r'log_classifier_rows_classified_total\{category="[^"]+",stage="([^"]+)"', text))
     assert stages == {"feedback", "regex", "similar", "bert", "llm", "none"}
+
+
+def samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    return {(sample.name, frozenset(sample.labels.items())): sample.value
+            for family in text_string_to_metric_families(client.get("/metrics").text) for sample in family.samples}
+
+
+def test_requests_are_counted_and_timed_per_route_and_status(app_client: TestClient) -> None:
+    def key(name: str, **labels: str) -> tuple[str, frozenset[tuple[str, str]]]:
+        return name, frozenset(labels.items())
+
+    before = samples(app_client)
+    assert app_client.post("/ingest", content=b'{"message": "Kernel panic - not syncing"}\n').status_code == 200
+    assert app_client.post("/ingest", content=b'{"message": ').status_code == 400
+    assert app_client.get("/patterns/not-a-pattern-id").status_code == 404
+    after = samples(app_client)
+
+    def moved(name: str, **labels: str) -> float:
+        return after[key(name, **labels)] - before.get(key(name, **labels), 0.0)
+
+    requests = "log_classifier_requests_total"
+    assert moved(requests, method="POST", endpoint="/ingest", status="200") == 1
+    assert moved(requests, method="POST", endpoint="/ingest", status="400") == 1
+    # The route's template, not the path asked for: one series per route whatever clients send.
+    assert moved(requests, method="GET", endpoint="/patterns/{pattern_id}", status="404") == 1
+    assert not any("not-a-pattern-id" in value for _, labels in after for _, value in labels)
+    assert moved("log_classifier_request_duration_seconds_count", method="POST", endpoint="/ingest") == 2
+    assert moved("log_classifier_request_duration_seconds_sum", method="POST", endpoint="/ingest") > 0
+    assert moved("log_classifier_rows_classified_total", stage="regex", category="Critical Error") == 1

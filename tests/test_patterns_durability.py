@@ -38,11 +38,19 @@ def counted(url: str) -> int:
     return httpx.get(f"{url}/patterns", timeout=30).json()["lines"]
 
 
+def flushed(url: str, lines: int) -> None:
+    """Wait until the store holds `lines` lines and nothing is pending: a flush has written them."""
+    deadline = time.monotonic() + 30
+    while not (counted(url) == lines and httpx.get(f"{url}/health", timeout=30).json()["pattern_store"]["pending_lines"] == 0):
+        assert time.monotonic() < deadline, "the writer did not flush"
+        time.sleep(0.1)
+
+
 def test_every_line_counted_across_kill_9_and_sigterm(tmp_path: Path) -> None:
     store = tmp_path / "patterns.db"
     with service(store) as (proc, url):
         post_lines(url, 0, 10_000)
-        time.sleep(FLUSH_S * 4)  # past the flush interval
+        flushed(url, 10_000)
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
     # A flush interval longer than the test: only the shutdown can write the last 2,500.

@@ -135,7 +135,10 @@ def test_shutdown_classifies_what_was_received_and_ends_connections() -> None:
         tcp_port = app.state.syslog.tcp_port
         held = socket.create_connection(("127.0.0.1", tcp_port))  # left open by its client
         held.sendall(b"<11>Dec  7 03:00:00 h app: Kernel panic - not syncing: Fatal exception\n")
-        time.sleep(0.3)
+        deadline = time.monotonic() + TIMEOUT_S
+        while app.state.syslog.received["tcp"] < 1:  # the line is in, waiting for its batch
+            assert time.monotonic() < deadline, "the receiver never read the line"
+            time.sleep(0.01)
         started = time.monotonic()
     assert time.monotonic() - started < 4  # did not wait for the batch interval nor for the client
     assert held.recv(1) == b""  # the receiver ended the connection
