@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING
 
 from log_classifier.cache import ResultCache
 from log_classifier.cancellation import raise_if_cancelled
-from log_classifier.config import Settings
+from log_classifier.config import BASE_RULES_FILE, DEFAULT_MAX_MESSAGE_CHARS, Settings
 from log_classifier.contract import LogRecord, Prediction, Processor, Stage
 from log_classifier.stages.feedback import CorrectionBook, EmbedFn, SimilarStage
 from log_classifier.taxonomy import UNCLASSIFIED
 from log_classifier.text.pattern_key import PatternKey, PatternKeys
-from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS, classification_text
+from log_classifier.text.prepare import classification_text
 
 if TYPE_CHECKING:  # the stages import heavy libraries; load_classifier imports them when called
     from log_classifier.stages.embedding import EmbeddingClassifier
@@ -287,7 +287,6 @@ class LoadedClassifier:
 
 def load_classifier(settings: Settings) -> LoadedClassifier:
     """Load every stage from settings: rules, embedding model and classifier, LLM client."""
-    from log_classifier.config import BASE_RULES_FILE
     from log_classifier.model.embedders import StaticEmbedder, make_embedder
     from log_classifier.model.store import load_fast_path, load_model
     from log_classifier.stages.embedding import EmbeddingClassifier, FastPath
