@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from log_classifier.contract import Prediction, Stage
+from log_classifier.output_fields import output_fields
 from log_classifier.text.pattern_key import PatternKey, pattern_id
 
 _REQUEST_EXAMPLE = {
@@ -63,13 +64,7 @@ class ClassifiedLine(BaseModel):
 
     @classmethod
     def from_prediction(cls, prediction: Prediction, key: PatternKey | None = None) -> ClassifiedLine:
-        return cls(
-            target_label=prediction.label,
-            classified_by=prediction.stage,
-            confidence=round(prediction.confidence, 4),
-            reason=prediction.reason,
-            pattern_id=None if key is None else pattern_id(key),
-        )
+        return cls.model_validate(output_fields(prediction, None if key is None else pattern_id(key)))
 
 
 class ClassifyJsonResponse(BaseModel):
