@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from log_classifier.alerts import AlertCounters, Alerter, NullAlerter, make_alerter
 from log_classifier.api.docs import install_docs
 from log_classifier.api.errors import install_error_handlers
-from log_classifier.api.metrics import LatencyMiddleware, install_metrics
+from log_classifier.api.metrics import install_metrics
 from log_classifier.api.middleware import (
     BodyLimit,
     BodySizeLimitMiddleware,
@@ -38,6 +38,8 @@ from log_classifier.api.middleware import (
     JsonBodyMiddleware,
     LoadSheddingMiddleware,
     RequestIdMiddleware,
+    RequestTimingMiddleware,
+    log_access,
 )
 from log_classifier.api.recording import classify_and_record
 from log_classifier.api.routes import classify, corrections, ingest, otlp, patterns, service
@@ -166,7 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost first. The request id is set before anything logs; the size limit's 413 is inside
     # CORS (a browser sees "too large", not a CORS error) and inside the timing (it is counted).
     app.edge_middleware.append(Middleware(RequestIdMiddleware))
-    app.edge_middleware.append(Middleware(LatencyMiddleware, metrics=metrics))
+    app.edge_middleware.append(Middleware(RequestTimingMiddleware, observers=(log_access, metrics.observe_request)))
     if settings.cors_origins:
         app.edge_middleware.append(
             Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PUT", "DELETE"],

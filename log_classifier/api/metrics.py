@@ -26,7 +26,6 @@ rows too.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -34,7 +33,7 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from log_classifier.contract import STAGES, Outcome, Prediction
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
@@ -112,6 +111,13 @@ class Metrics:
             self.llm_answered.inc(answered)
         for kind, count in failed.items():
             self.llm_failed.labels(kind=kind).inc(count)
+
+    def observe_request(self, scope: Scope, status: int, seconds: float) -> None:
+        """Count a finished HTTP request and its latency (`api.middleware.RequestTimingMiddleware` calls it)."""
+        endpoint = _endpoint(scope)
+        method = _method(scope)
+        self.latency.labels(method=method, endpoint=endpoint).observe(seconds)
+        self.requests.labels(method=method, endpoint=endpoint, status=str(status)).inc()
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
@@ -259,35 +265,6 @@ class CorrectionsCollector(Collector):
                                 "1 when the last poll of the store's corrections succeeded", value=1 if book.up else 0)
 
 
-class LatencyMiddleware:
-    """Pure ASGI: times each HTTP request to its last body byte (streamed CSVs included)."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def timed_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, timed_send)
-        finally:
-            endpoint = _endpoint(scope)
-            method = _method(scope)
-            self.metrics.latency.labels(method=method, endpoint=endpoint).observe(time.perf_counter() - started)
-            self.metrics.requests.labels(method=method, endpoint=endpoint, status=str(status)).inc()
-
-
 def _method(scope: Scope) -> str:
     # The client chooses the method: anything but the usual ones is one bounded label value.
     method = str(scope.get("method", ""))
@@ -306,7 +283,7 @@ def _endpoint(scope: Scope) -> str:
 
 
 def install_metrics(app: FastAPI) -> Metrics:
-    """Create the app's metrics (`app.py` puts `LatencyMiddleware` around every request;
+    """Create the app's metrics (`app.py` has `RequestTimingMiddleware` tell `observe_request` of every request;
     `GET /metrics` is in `routes/service.py`)."""
     metrics = Metrics()
     metrics.registry.register(CacheCollector(lambda: _cache_stats(app)))
