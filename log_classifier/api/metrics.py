@@ -147,20 +147,20 @@ class EmbeddingWorkCollector(Collector):
     """Reads, at scrape time, how many new message shapes the embedding stage's fast path answered and
     how many texts its contextual encoder embedded (nothing before the model is loaded)."""
 
-    def __init__(self, embedding_status: Callable[[], dict[str, Any] | None]) -> None:
-        self._embedding_status = embedding_status
+    def __init__(self, embedding_work: Callable[[], dict[str, int] | None]) -> None:
+        self._embedding_work = embedding_work
 
     def collect(self) -> Iterable[CounterMetricFamily]:
-        status = self._embedding_status()
-        if status is None:
+        work = self._embedding_work()
+        if work is None:
             return
         family = CounterMetricFamily(
             f"{NAMESPACE}_embedding_shapes",
             "New message shapes the embedding stage handled, by path: fast (static vectors, confident) or encoder",
             labels=["path"],
         )
-        family.add_metric(["fast"], status["fast"])
-        family.add_metric(["encoder"], status["full"])
+        for path in ("fast", "encoder"):
+            family.add_metric([path], work[path])
         yield family
 
 
@@ -287,7 +287,7 @@ def install_metrics(app: FastAPI) -> Metrics:
     `GET /metrics` is in `routes/service.py`)."""
     metrics = Metrics()
     metrics.registry.register(CacheCollector(lambda: _cache_stats(app)))
-    metrics.registry.register(EmbeddingWorkCollector(lambda: _embedding_status(app)))
+    metrics.registry.register(EmbeddingWorkCollector(lambda: _embedding_work(app)))
     metrics.registry.register(LlmModelCollector(lambda: _llm_status(app)))
     metrics.registry.register(LlmCircuitCollector(lambda: _llm_status(app)))
     metrics.registry.register(PatternStoreCollector(lambda: _store_stats(app)))
@@ -301,9 +301,9 @@ def _cache_stats(app: FastAPI) -> dict[str, Any] | None:
     return None if classifier is None else classifier.cascade.cache.stats()
 
 
-def _embedding_status(app: FastAPI) -> dict[str, Any] | None:
+def _embedding_work(app: FastAPI) -> dict[str, int] | None:
     classifier = getattr(app.state, "classifier", None)
-    return None if classifier is None else classifier.embedding.status()
+    return None if classifier is None else classifier.embedding.work()
 
 
 def _store_stats(app: FastAPI) -> dict[str, Any] | None:

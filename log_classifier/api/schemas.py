@@ -54,7 +54,8 @@ class ClassifiedLine(BaseModel):
     target_label: str = Field(description="One of the nine categories, or Unclassified")
     classified_by: Stage = Field(
         description="The stage that decided: feedback (a person's correction of the pattern), regex, similar (the "
-        "label of the nearest corrected pattern), bert, llm, or none"
+        "label of the nearest corrected pattern), bert (the embedding stage: MiniLM embeddings + logistic regression), "
+        "llm, or none"
     )
     confidence: float = Field(ge=0.0, le=1.0, description="The deciding stage's confidence, 0..1")
     reason: str = Field(description="Rule name, model version, LLM model, or why nothing could decide")
