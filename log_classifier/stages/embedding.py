@@ -5,10 +5,11 @@ One encoder serves every request, one unit of `ENCODE_UNIT` texts at a time, tak
 shapes is being embedded waits for at most one unit, not for the whole upload.
 
 The fast path: where a second classifier, over static vectors distilled from the same MiniLM
-(`StaticEmbedder`, ~40 µs a line), is at least `fast.threshold` confident, its answer is taken and
-the contextual encoder (2-4 ms a line) is not run. Training chose that threshold on unseen shapes
-as the lowest at which the fast path changes at most 1 % of the full model's answers and costs no
-accuracy (`training.train`); the contextual encoder embeds the rest.
+(`StaticEmbedder`, a lookup and a mean, no model run), is at least `fast.threshold` confident, its
+answer is taken and the contextual encoder (far dearer; costs in docs/performance.md) is not run.
+Training chose that threshold on unseen shapes as the lowest at which the fast path changes at most
+1 % of the full model's answers and costs no accuracy (`training.train`); the contextual encoder
+embeds the rest.
 
 The threshold may differ per predicted label (chosen at training on held-out message shapes and
 stored in the model metadata): below its label's threshold a row goes on rather than being
@@ -37,7 +38,7 @@ from log_classifier.text.severity import read_severity
 PREDICT_SLICE = 2048
 """Texts whose features are held at once (memory follows this, not the number of new shapes)."""
 ENCODE_UNIT = 64
-"""Texts encoded in one turn of the encoder; about 0.1-0.2 s on two cores."""
+"""Texts encoded in one turn of the encoder (a fraction of a second; docs/performance.md)."""
 KEPT_VECTORS = 20_000
 """Most vectors kept between the similarity stage and this one (a few MB; each is taken once)."""
 

@@ -5,11 +5,11 @@ cascade classifies each *shape* once, and the embedding model sees the words tha
 HTTP status codes and severity words are kept: they decide categories.
 
 The instructions are data, `resources/masking_rules.yaml` (Drain3-style `regex → mask` pairs and
-one `keep` rule), read and compiled once, applied in order. Speed: one RE2 scan of an ASCII line
-against every rule's prefilter decides which rules can match at all; only those run (on real log
-lines two to four of the ~25), which makes masking ~6x faster than trying every rule. Lines that
-differ only in the values of their digits (one template, new numbers) are masked once: rules that
-never look at a digit's value (found from their parse trees) mask them alike.
+one `keep` rule), given to a `Masker`, compiled once, applied in order. Speed: one RE2 scan of an
+ASCII line against every rule's prefilter decides which rules can match at all; only those run (on
+real log lines two to four of the ~25; figures in docs/performance.md). Lines that differ only in
+the values of their digits (one template, new numbers) are masked once: rules that never look at a
+digit's value (found from their parse trees) mask them alike.
 """
 
 from __future__ import annotations
