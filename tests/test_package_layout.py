@@ -7,6 +7,7 @@ moved into a function to dodge a cycle is still a cycle.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import log_classifier
@@ -95,3 +96,37 @@ def test_the_package_has_no_import_cycle() -> None:
 def test_config_imports_no_text_code() -> None:
     """The settings are read by text preparation (the masking rules file, the message limit), never the reverse."""
     assert not {m for m in import_graph()["log_classifier.config"] if m.startswith("log_classifier.text")}
+
+
+def map_entries() -> dict[str, str]:
+    """The package docstring's map: entry name (`config.py`, `api/routes/`) -> its text, continuation lines included."""
+    entries: dict[str, str] = {}
+    name = ""
+    for line in (log_classifier.__doc__ or "").splitlines():
+        if line.startswith("    ") and not line.startswith("     "):
+            name, _, text = line.strip().partition(" ")
+            entries[name] = text
+        elif line.startswith("     ") and name:
+            entries[name] += " " + line.strip()
+        else:
+            name = ""
+    return entries
+
+
+def test_the_package_map_lists_every_module() -> None:
+    entries = map_entries()
+    missing = []
+    for module, path in _modules().items():
+        parts = module.split(".")[1:]
+        if not parts or path.name == "__init__.py" or "versions" in parts:  # migrations: one file per change
+            continue
+        *package, name = parts
+        where = "/".join(package) + "/" if package else f"{name}.py"
+        listed = entries.get(where, "")
+        if package and not re.search(rf"(?<![\w/]){re.escape(name)}\.py\b", listed):
+            missing.append(f"{name}.py under {where}")
+        elif not package and where not in entries:
+            missing.append(where)
+    assert not missing, "log_classifier/__init__.py's map does not list: " + ", ".join(missing)
+    modules = {module.split(".")[1] for module in _modules() if "." in module}
+    assert {name.split("/")[0].removesuffix(".py") for name in entries} <= modules  # nothing listed that is gone

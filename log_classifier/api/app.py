@@ -50,7 +50,7 @@ from log_classifier.errors import ConfigurationError
 from log_classifier.logging_setup import configure_logging
 from log_classifier.patterns.recorder import NewPatternsFn, NullRecorder, Recorder, recorder_for
 from log_classifier.patterns.store import PatternCounts, iso
-from log_classifier.receivers.syslog_server import SyslogCollector, SyslogReceiver
+from log_classifier.receivers.syslog_server import SyslogReceiver
 from log_classifier.stages.encoder_queue import EncoderQueue
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.patterns = NullRecorder()
     install_error_handlers(app)
     metrics = install_metrics(app)
-    metrics.registry.register(SyslogCollector(lambda: getattr(app.state, "syslog", None)))
     app.include_router(service.router)
     app.include_router(classify.router)
     app.include_router(classify.json_router)

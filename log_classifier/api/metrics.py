@@ -15,6 +15,7 @@ process (tests) do not clash. What is counted:
   models still available, read from the LLM stage at scrape time;
 - whether the LLM circuit breaker is open (read at scrape time);
 - alert webhooks delivered and given up (log_classifier.alerts);
+- the syslog receiver's messages, drops, cut-off clients and connections (read at scrape time);
 - the pattern store (log_classifier.patterns), read from its recorder at scrape time: patterns stored, new
   patterns by category, write errors, write lag, whether it is up, lines written, lines dropped and lines
   whose own timestamp could not be read.
@@ -27,7 +28,7 @@ rows too.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -37,6 +38,9 @@ from starlette.types import Scope
 
 from log_classifier.contract import STAGES, Outcome, Prediction
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
+
+if TYPE_CHECKING:
+    from log_classifier.receivers.syslog_server import SyslogReceiver
 
 NAMESPACE = "log_classifier"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
@@ -265,6 +269,31 @@ class CorrectionsCollector(Collector):
                                 "1 when the last poll of the store's corrections succeeded", value=1 if book.up else 0)
 
 
+class SyslogCollector(Collector):
+    """The receiver's counters in /metrics, read at scrape time (nothing while it does not listen)."""
+
+    def __init__(self, receiver: Callable[[], SyslogReceiver | None]) -> None:
+        self._receiver = receiver
+
+    def collect(self) -> Iterable[CounterMetricFamily | GaugeMetricFamily]:
+        receiver = self._receiver()
+        if receiver is None or not receiver.listening:
+            return
+        received = CounterMetricFamily(f"{NAMESPACE}_syslog_messages", "Syslog messages received, by transport",
+                                       labels=["transport"])
+        for transport, count in receiver.received.items():
+            received.add_metric([transport], count)
+        yield received
+        yield CounterMetricFamily(f"{NAMESPACE}_syslog_dropped", "UDP syslog messages dropped: the queue was full",
+                                  value=receiver.dropped)
+        yield CounterMetricFamily(f"{NAMESPACE}_syslog_cut_off", "TCP syslog clients cut off for a line longer "
+                                  "than SYSLOG_MAX_FRAME_BYTES", value=receiver.cut_off)
+        yield CounterMetricFamily(f"{NAMESPACE}_syslog_refused_connections", "TCP syslog connections closed at "
+                                  "once because SYSLOG_MAX_CONNECTIONS were open", value=receiver.refused)
+        yield GaugeMetricFamily(f"{NAMESPACE}_syslog_connections", "Open TCP syslog connections",
+                                value=receiver.connections)
+
+
 def _method(scope: Scope) -> str:
     # The client chooses the method: anything but the usual ones is one bounded label value.
     method = str(scope.get("method", ""))
@@ -292,6 +321,7 @@ def install_metrics(app: FastAPI) -> Metrics:
     metrics.registry.register(LlmCircuitCollector(lambda: _llm_status(app)))
     metrics.registry.register(PatternStoreCollector(lambda: _store_stats(app)))
     metrics.registry.register(CorrectionsCollector(lambda: _corrections(app)))
+    metrics.registry.register(SyslogCollector(lambda: getattr(app.state, "syslog", None)))
     app.state.metrics = metrics
     return metrics
 
