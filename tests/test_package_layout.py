@@ -93,6 +93,18 @@ def test_the_package_has_no_import_cycle() -> None:
     assert cycle == [], "import cycle: " + " -> ".join(cycle)
 
 
+def test_the_top_level_packages_import_one_way() -> None:
+    """No cycle between `api`, `stages`, `text`, `patterns`, ... either (`receivers` once imported `api.metrics`)."""
+    packages: dict[str, set[str]] = {}
+    for module, targets in import_graph().items():
+        top = module.split(".")[1] if "." in module else module
+        packages.setdefault(top, set()).update(target.split(".")[1] for target in targets if "." in target)
+    graph = {name: {target for target in targets if target != name and target in packages}
+             for name, targets in packages.items()}
+    cycle = find_cycle(graph)
+    assert cycle == [], "package cycle: " + " -> ".join(cycle)
+
+
 def test_config_imports_no_text_code() -> None:
     """The settings are read by text preparation (the masking rules file, the message limit), never the reverse."""
     assert not {m for m in import_graph()["log_classifier.config"] if m.startswith("log_classifier.text")}
