@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING
 
 from log_classifier.cache import ResultCache
 from log_classifier.cancellation import raise_if_cancelled
-from log_classifier.config import Settings
+from log_classifier.config import BASE_RULES_FILE, DEFAULT_MAX_MESSAGE_CHARS, Settings
 from log_classifier.contract import LogRecord, Prediction, Processor, Stage
 from log_classifier.stages.feedback import CorrectionBook, EmbedFn, SimilarStage
 from log_classifier.taxonomy import UNCLASSIFIED
 from log_classifier.text.pattern_key import PatternKey, PatternKeys
-from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS, classification_text
+from log_classifier.text.prepare import classification_text
 
 if TYPE_CHECKING:  # the stages import heavy libraries; load_classifier imports them when called
     from log_classifier.stages.embedding import EmbeddingClassifier
@@ -287,7 +287,6 @@ class LoadedClassifier:
 
 def load_classifier(settings: Settings) -> LoadedClassifier:
     """Load every stage from settings: rules, embedding model and classifier, LLM client."""
-    from log_classifier.config import BASE_RULES_FILE
     from log_classifier.model.embedders import StaticEmbedder, make_embedder
     from log_classifier.model.store import load_fast_path, load_model
     from log_classifier.stages.embedding import EmbeddingClassifier, FastPath
@@ -303,7 +302,7 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
         workers=settings.embedding_threads,
     )
     stored = load_model(settings.model_dir, encoder=embedder.name, dimension=embedder.dimension)
-    # BERT_THRESHOLD, when set, is one threshold for every label; else the model's own, per label.
+    # BERT_THRESHOLD (the embedding stage's), when set, is one threshold for every label; else the model's own, per label.
     if settings.bert_threshold is not None:
         threshold, thresholds = settings.bert_threshold, {}
     else:
@@ -315,20 +314,20 @@ def load_classifier(settings: Settings) -> LoadedClassifier:
         if trained is not None:
             fast = FastPath(static, trained.classifier, trained.threshold)
     regex = RegexClassifier.from_files(BASE_RULES_FILE, stored.rules_path)
-    bert = EmbeddingClassifier(embedder, stored.classifier, threshold=threshold, thresholds=thresholds,
-                               version=stored.version, fast=fast)
+    embedding = EmbeddingClassifier(embedder, stored.classifier, threshold=threshold, thresholds=thresholds,
+                                    version=stored.version, fast=fast)
     llm = make_llm_stage(settings)
     routes: dict[str, Stage] = {source: "llm" for source in settings.llm_sources}
-    book = correction_book(settings, bert.embed)
+    book = correction_book(settings, embedding.embed)
     cascade = Cascade(
-        [regex, SimilarStage(book, bert.top_labels, bert.fast_labels), bert, llm],
+        [regex, SimilarStage(book, embedding.top_labels, embedding.fast_labels), embedding, llm],
         routes=routes,
         cache=ResultCache(settings.cache_size, settings.cache_max_mb * 1024 * 1024),
         max_message_chars=settings.max_message_chars,
         feedback=book,
     )
     book.start()  # loads the corrections now (service, CLI and Spark job alike), then polls the store
-    return LoadedClassifier(cascade, stored.version, stored.metadata, bert, llm)
+    return LoadedClassifier(cascade, stored.version, stored.metadata, embedding, llm)
 
 
 def correction_book(settings: Settings, embed: EmbedFn | None) -> CorrectionBook:

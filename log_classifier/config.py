@@ -14,7 +14,6 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from log_classifier.errors import ConfigurationError
 from log_classifier.taxonomy import CATEGORIES, CRITICAL_ERROR, SECURITY_ALERT, UNCLASSIFIED
-from log_classifier.text.prepare import DEFAULT_MAX_MESSAGE_CHARS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = PROJECT_DIR / "models"
@@ -24,6 +23,8 @@ BASE_RULES_FILE = PROJECT_DIR / "resources" / "regex_rules.yaml"
 MASKING_RULES_FILE = PROJECT_DIR / "resources" / "masking_rules.yaml"
 # Which fields of a structured line (logfmt, JSON, CEF, LEEF) carry its meaning (text/structured.py reads it once).
 STRUCTURED_FIELDS_FILE = PROJECT_DIR / "resources" / "structured_fields.yaml"
+# Classification sees at most this much of a line (MAX_MESSAGE_CHARS); the output keeps it whole.
+DEFAULT_MAX_MESSAGE_CHARS = 2000
 # Groq retires models (llama-3.3-70b-versatile on 2026-08-16, deepseek-r1-distill-llama-70b in 2025):
 # GROQ_MODEL takes a fallback list, and the README says how to keep it current.
 DEFAULT_GROQ_MODEL = "openai/gpt-oss-120b"

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol, get_args
+from typing import Final, Literal, Protocol, get_args
 
 Stage = Literal["feedback", "regex", "similar", "bert", "llm", "none"]
 STAGES: tuple[Stage, ...] = get_args(Stage)
-"""The stage names in cascade order; "none" = no stage decided. "feedback": a person's correction of the
-pattern; "similar": the label of the nearest corrected pattern."""
+"""The stage names in cascade order, as answers (``classified_by``) and metrics (``stage``) show them;
+"none" = no stage decided. "feedback": a person's correction of the pattern; "similar": the label of the
+nearest corrected pattern; "bert": the embedding stage (`EMBEDDING_STAGE`)."""
+
+EMBEDDING_STAGE: Final = "bert"
+"""The embedding stage's name in answers and metrics. The stage runs MiniLM sentence embeddings (ONNX
+Runtime, with a static-vector fast path) and logistic regression; "bert" is the word of the original
+contract (``classified_by=bert``), kept for its users. Code says `EMBEDDING_STAGE`."""
 
 Outcome = Literal[
     "decided",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from fastapi.testclient import TestClient
@@ -150,3 +151,25 @@ def test_shipped_sample_output_is_what_the_service_gives(app_client: TestClient)
     assert response.status_code == 200
     assert rows(response.text) == rows(expected)
     assert len(rows(expected)) == len(rows(sample.decode("utf-8"))) >= 12
+
+
+def test_csv_ingest_and_json_answers_explain_a_line_alike(app_client: TestClient) -> None:
+    """One rendering of a prediction (`output_fields`): the CSV cells are the JSON values as text."""
+    lines = [("sshd", "Failed password for invalid user test from 198.51.100.23 port 52211 ssh2"),
+             ("app", "Nightly backup of volume vol-0a12 completed successfully in 42s"),
+             ("LegacyCRM", "Lead 4411 could not be assigned: no matching territory rule"),
+             ("app", "")]
+    fields = ["target_label", "classified_by", "confidence", "reason", "pattern_id"]
+    body = "source,log_message\n" + "".join(f"{source},{message}\n" for source, message in lines)
+    from_csv = [{name: row[name] for name in fields} for row in rows(post(app_client, body, explain=True).text)]
+    logs = [{"source": source, "log_message": message} for source, message in lines]
+    results = app_client.post("/classify/json", json={"logs": logs}).json()["results"]
+    ingested = app_client.post("/ingest?explain=true", json=logs)
+    from_ingest = [{name: record[name] for name in fields} for record in map(json.loads, ingested.text.splitlines())]
+    assert [list(result) for result in results] == [fields] * len(lines)
+    assert from_ingest[:3] == results[:3]  # the empty line: /ingest says why ("no message field")
+    assert from_ingest[3]["pattern_id"] is None and results[3]["pattern_id"] is None
+    as_text = [{name: "" if value is None else f"{value:.4f}" if name == "confidence" else value
+                for name, value in result.items()} for result in results]
+    assert from_csv == as_text
+    assert [result["classified_by"] for result in results[:3]] == ["regex", "bert", "none"]

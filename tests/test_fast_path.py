@@ -92,7 +92,7 @@ def test_fast_path_skips_the_encoder_for_confident_shapes_and_agrees_with_it(  #
     fast_answered = {record.message for record, answer in zip(generated_records, quick)
                      if answer is not None and answer.reason.endswith(":fast")}
     assert fast_answered and not fast_answered & set(fast_encoder.texts)
-    assert fast_stage.counts["fast"] > 0 and fast_stage.counts["full"] == len(fast_encoder.texts)
+    assert fast_stage.counts["fast"] > 0 and fast_stage.counts["encoder"] == len(fast_encoder.texts)
     threshold = fast_stage.fast.threshold
     for answer in quick:
         if answer is not None and answer.reason.endswith(":fast"):
@@ -121,7 +121,7 @@ def test_the_setting_turns_the_fast_path_off() -> None:
         assert loaded.embedding.fast is None
         assert loaded.health()["model"]["fast_path"]["enabled"] is False
         loaded.cascade.classify(["app"], ["Nightly backup of volume vol-3 finished in 42 seconds"])
-        assert loaded.embedding.counts == {"fast": 0, "full": 1}
+        assert loaded.embedding.counts == {"fast": 0, "encoder": 1}
     finally:
         loaded.close()
 

@@ -13,6 +13,7 @@ import pytest
 
 from log_classifier.contract import Prediction
 from log_classifier.errors import InputError
+from log_classifier.output_fields import csv_cell, field_names, output_fields
 from log_classifier.tables import reader
 from log_classifier.tables.writer import ClassifyFn, iter_classified_csv
 
@@ -123,3 +124,15 @@ def test_an_upload_of_a_chunk_or_less_is_parsed_once(rows: int, read_again: bool
     assert [row["extra"] for row in csv.DictReader(io.StringIO(text))] == [f"x{i}" for i in range(rows)]
     again = reader.check_layout(upload, keep_rows=0)
     assert again.kept is None and again.rows == layout.rows == rows
+
+
+def test_output_fields_round_the_confidence_and_a_csv_cell_keeps_four_decimals() -> None:
+    prediction = Prediction("Security Alert", "regex", 0.123456, "rule:x")
+    assert output_fields(prediction, "5be1c0a3f2d94e17") == {
+        "target_label": "Security Alert", "classified_by": "regex", "confidence": 0.1235, "reason": "rule:x",
+        "pattern_id": "5be1c0a3f2d94e17",
+    }
+    assert output_fields(prediction, None, explain=False) == {"target_label": "Security Alert"}
+    assert list(output_fields(prediction)) == list(field_names(explain=True))
+    whole = output_fields(Prediction("Unclassified", "none", 1, "empty log_message"))  # an int confidence too
+    assert [csv_cell(value) for value in whole.values()] == ["Unclassified", "none", "1.0000", "empty log_message", ""]

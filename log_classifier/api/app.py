@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from log_classifier.alerts import AlertCounters, Alerter, NullAlerter, make_alerter
 from log_classifier.api.docs import install_docs
 from log_classifier.api.errors import install_error_handlers
-from log_classifier.api.metrics import LatencyMiddleware, install_metrics
+from log_classifier.api.metrics import install_metrics
 from log_classifier.api.middleware import (
     BodyLimit,
     BodySizeLimitMiddleware,
@@ -38,6 +38,8 @@ from log_classifier.api.middleware import (
     JsonBodyMiddleware,
     LoadSheddingMiddleware,
     RequestIdMiddleware,
+    RequestTimingMiddleware,
+    log_access,
 )
 from log_classifier.api.recording import classify_and_record
 from log_classifier.api.routes import classify, corrections, ingest, otlp, patterns, service
@@ -48,7 +50,7 @@ from log_classifier.errors import ConfigurationError
 from log_classifier.logging_setup import configure_logging
 from log_classifier.patterns.recorder import NewPatternsFn, NullRecorder, Recorder, recorder_for
 from log_classifier.patterns.store import PatternCounts, iso
-from log_classifier.receivers.syslog_server import SyslogCollector, SyslogReceiver
+from log_classifier.receivers.syslog_server import SyslogReceiver
 from log_classifier.stages.encoder_queue import EncoderQueue
 
 log = logging.getLogger(__name__)
@@ -152,7 +154,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.patterns = NullRecorder()
     install_error_handlers(app)
     metrics = install_metrics(app)
-    metrics.registry.register(SyslogCollector(lambda: getattr(app.state, "syslog", None)))
     app.include_router(service.router)
     app.include_router(classify.router)
     app.include_router(classify.json_router)
@@ -166,7 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost first. The request id is set before anything logs; the size limit's 413 is inside
     # CORS (a browser sees "too large", not a CORS error) and inside the timing (it is counted).
     app.edge_middleware.append(Middleware(RequestIdMiddleware))
-    app.edge_middleware.append(Middleware(LatencyMiddleware, metrics=metrics))
+    app.edge_middleware.append(Middleware(RequestTimingMiddleware, observers=(log_access, metrics.observe_request)))
     if settings.cors_origins:
         app.edge_middleware.append(
             Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PUT", "DELETE"],

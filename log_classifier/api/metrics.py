@@ -15,6 +15,7 @@ process (tests) do not clash. What is counted:
   models still available, read from the LLM stage at scrape time;
 - whether the LLM circuit breaker is open (read at scrape time);
 - alert webhooks delivered and given up (log_classifier.alerts);
+- the syslog receiver's messages, drops, cut-off clients and connections (read at scrape time);
 - the pattern store (log_classifier.patterns), read from its recorder at scrape time: patterns stored, new
   patterns by category, write errors, write lag, whether it is up, lines written, lines dropped and lines
   whose own timestamp could not be read.
@@ -26,18 +27,20 @@ rows too.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from log_classifier.contract import STAGES, Outcome, Prediction
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
+
+if TYPE_CHECKING:
+    from log_classifier.receivers.syslog_server import SyslogReceiver
 
 NAMESPACE = "log_classifier"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
@@ -113,6 +116,13 @@ class Metrics:
         for kind, count in failed.items():
             self.llm_failed.labels(kind=kind).inc(count)
 
+    def observe_request(self, scope: Scope, status: int, seconds: float) -> None:
+        """Count a finished HTTP request and its latency (`api.middleware.RequestTimingMiddleware` calls it)."""
+        endpoint = _endpoint(scope)
+        method = _method(scope)
+        self.latency.labels(method=method, endpoint=endpoint).observe(seconds)
+        self.requests.labels(method=method, endpoint=endpoint, status=str(status)).inc()
+
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
 
@@ -141,20 +151,20 @@ class EmbeddingWorkCollector(Collector):
     """Reads, at scrape time, how many new message shapes the embedding stage's fast path answered and
     how many texts its contextual encoder embedded (nothing before the model is loaded)."""
 
-    def __init__(self, embedding_status: Callable[[], dict[str, Any] | None]) -> None:
-        self._embedding_status = embedding_status
+    def __init__(self, embedding_work: Callable[[], dict[str, int] | None]) -> None:
+        self._embedding_work = embedding_work
 
     def collect(self) -> Iterable[CounterMetricFamily]:
-        status = self._embedding_status()
-        if status is None:
+        work = self._embedding_work()
+        if work is None:
             return
         family = CounterMetricFamily(
             f"{NAMESPACE}_embedding_shapes",
             "New message shapes the embedding stage handled, by path: fast (static vectors, confident) or encoder",
             labels=["path"],
         )
-        family.add_metric(["fast"], status["fast"])
-        family.add_metric(["encoder"], status["full"])
+        for path in ("fast", "encoder"):
+            family.add_metric([path], work[path])
         yield family
 
 
@@ -259,33 +269,29 @@ class CorrectionsCollector(Collector):
                                 "1 when the last poll of the store's corrections succeeded", value=1 if book.up else 0)
 
 
-class LatencyMiddleware:
-    """Pure ASGI: times each HTTP request to its last body byte (streamed CSVs included)."""
+class SyslogCollector(Collector):
+    """The receiver's counters in /metrics, read at scrape time (nothing while it does not listen)."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
+    def __init__(self, receiver: Callable[[], SyslogReceiver | None]) -> None:
+        self._receiver = receiver
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+    def collect(self) -> Iterable[CounterMetricFamily | GaugeMetricFamily]:
+        receiver = self._receiver()
+        if receiver is None or not receiver.listening:
             return
-        started = time.perf_counter()
-        status = 500
-
-        async def timed_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, timed_send)
-        finally:
-            endpoint = _endpoint(scope)
-            method = _method(scope)
-            self.metrics.latency.labels(method=method, endpoint=endpoint).observe(time.perf_counter() - started)
-            self.metrics.requests.labels(method=method, endpoint=endpoint, status=str(status)).inc()
+        received = CounterMetricFamily(f"{NAMESPACE}_syslog_messages", "Syslog messages received, by transport",
+                                       labels=["transport"])
+        for transport, count in receiver.received.items():
+            received.add_metric([transport], count)
+        yield received
+        yield CounterMetricFamily(f"{NAMESPACE}_syslog_dropped", "UDP syslog messages dropped: the queue was full",
+                                  value=receiver.dropped)
+        yield CounterMetricFamily(f"{NAMESPACE}_syslog_cut_off", "TCP syslog clients cut off for a line longer "
+                                  "than SYSLOG_MAX_FRAME_BYTES", value=receiver.cut_off)
+        yield CounterMetricFamily(f"{NAMESPACE}_syslog_refused_connections", "TCP syslog connections closed at "
+                                  "once because SYSLOG_MAX_CONNECTIONS were open", value=receiver.refused)
+        yield GaugeMetricFamily(f"{NAMESPACE}_syslog_connections", "Open TCP syslog connections",
+                                value=receiver.connections)
 
 
 def _method(scope: Scope) -> str:
@@ -306,15 +312,16 @@ def _endpoint(scope: Scope) -> str:
 
 
 def install_metrics(app: FastAPI) -> Metrics:
-    """Create the app's metrics (`app.py` puts `LatencyMiddleware` around every request;
+    """Create the app's metrics (`app.py` has `RequestTimingMiddleware` tell `observe_request` of every request;
     `GET /metrics` is in `routes/service.py`)."""
     metrics = Metrics()
     metrics.registry.register(CacheCollector(lambda: _cache_stats(app)))
-    metrics.registry.register(EmbeddingWorkCollector(lambda: _embedding_status(app)))
+    metrics.registry.register(EmbeddingWorkCollector(lambda: _embedding_work(app)))
     metrics.registry.register(LlmModelCollector(lambda: _llm_status(app)))
     metrics.registry.register(LlmCircuitCollector(lambda: _llm_status(app)))
     metrics.registry.register(PatternStoreCollector(lambda: _store_stats(app)))
     metrics.registry.register(CorrectionsCollector(lambda: _corrections(app)))
+    metrics.registry.register(SyslogCollector(lambda: getattr(app.state, "syslog", None)))
     app.state.metrics = metrics
     return metrics
 
@@ -324,9 +331,9 @@ def _cache_stats(app: FastAPI) -> dict[str, Any] | None:
     return None if classifier is None else classifier.cascade.cache.stats()
 
 
-def _embedding_status(app: FastAPI) -> dict[str, Any] | None:
+def _embedding_work(app: FastAPI) -> dict[str, int] | None:
     classifier = getattr(app.state, "classifier", None)
-    return None if classifier is None else classifier.embedding.status()
+    return None if classifier is None else classifier.embedding.work()
 
 
 def _store_stats(app: FastAPI) -> dict[str, Any] | None:

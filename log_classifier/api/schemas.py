@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from log_classifier.contract import Prediction, Stage
+from log_classifier.output_fields import output_fields
 from log_classifier.text.pattern_key import PatternKey, pattern_id
 
 _REQUEST_EXAMPLE = {
@@ -53,7 +54,8 @@ class ClassifiedLine(BaseModel):
     target_label: str = Field(description="One of the nine categories, or Unclassified")
     classified_by: Stage = Field(
         description="The stage that decided: feedback (a person's correction of the pattern), regex, similar (the "
-        "label of the nearest corrected pattern), bert, llm, or none"
+        "label of the nearest corrected pattern), bert (the embedding stage: MiniLM embeddings + logistic regression), "
+        "llm, or none"
     )
     confidence: float = Field(ge=0.0, le=1.0, description="The deciding stage's confidence, 0..1")
     reason: str = Field(description="Rule name, model version, LLM model, or why nothing could decide")
@@ -63,13 +65,7 @@ class ClassifiedLine(BaseModel):
 
     @classmethod
     def from_prediction(cls, prediction: Prediction, key: PatternKey | None = None) -> ClassifiedLine:
-        return cls(
-            target_label=prediction.label,
-            classified_by=prediction.stage,
-            confidence=round(prediction.confidence, 4),
-            reason=prediction.reason,
-            pattern_id=None if key is None else pattern_id(key),
-        )
+        return cls.model_validate(output_fields(prediction, None if key is None else pattern_id(key)))
 
 
 class ClassifyJsonResponse(BaseModel):

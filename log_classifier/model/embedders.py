@@ -106,7 +106,7 @@ ONNX_INFO_FILE = "encoder.json"
 
 
 class OnnxEmbedder:
-    """all-MiniLM-L6-v2 quantised to int8, run by onnxruntime: ~2x torch speed, no torch import.
+    """all-MiniLM-L6-v2 quantised to int8, run by onnxruntime: faster than torch, and no torch import.
 
     Mean pooling and L2 normalisation are done here, as sentence-transformers does them.
     Built by `python -m training.export_onnx` into MODEL_DIR/onnx.
@@ -188,7 +188,7 @@ def static_encoder_name(contextual_name: str, sha256: str) -> str:
 
 class StaticEmbedder:
     """Static token vectors distilled from MiniLM (model2vec): a line is the mean of its word pieces'
-    rows, ~40 µs a line with no model run. Coarser than the contextual encoder; the embedding stage
+    rows, with no model run (its cost: docs/performance.md). Coarser than the contextual encoder; the embedding stage
     trusts it only where a classifier on these vectors is confident (see stages/embedding.py).
 
     Built by `python -m training.distill_static` into STATIC_MODEL_DIR.

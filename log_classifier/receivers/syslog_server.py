@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from prometheus_client.registry import Collector
 
-from log_classifier.api.metrics import NAMESPACE
 from log_classifier.config import Settings
 from log_classifier.receivers.syslog import StreamFramer, parse_message
 
@@ -197,27 +194,3 @@ class _DatagramReceiver(asyncio.DatagramProtocol):
     def error_received(self, exc: Exception) -> None:
         log.info("syslog: UDP error: %s", exc)
 
-
-class SyslogCollector(Collector):
-    """The receiver's counters in /metrics, read at scrape time (nothing while it does not listen)."""
-
-    def __init__(self, receiver: Callable[[], SyslogReceiver | None]) -> None:
-        self._receiver = receiver
-
-    def collect(self) -> Iterable[CounterMetricFamily | GaugeMetricFamily]:
-        receiver = self._receiver()
-        if receiver is None or not receiver.listening:
-            return
-        received = CounterMetricFamily(f"{NAMESPACE}_syslog_messages", "Syslog messages received, by transport",
-                                       labels=["transport"])
-        for transport, count in receiver.received.items():
-            received.add_metric([transport], count)
-        yield received
-        yield CounterMetricFamily(f"{NAMESPACE}_syslog_dropped", "UDP syslog messages dropped: the queue was full",
-                                  value=receiver.dropped)
-        yield CounterMetricFamily(f"{NAMESPACE}_syslog_cut_off", "TCP syslog clients cut off for a line longer "
-                                  "than SYSLOG_MAX_FRAME_BYTES", value=receiver.cut_off)
-        yield CounterMetricFamily(f"{NAMESPACE}_syslog_refused_connections", "TCP syslog connections closed at "
-                                  "once because SYSLOG_MAX_CONNECTIONS were open", value=receiver.refused)
-        yield GaugeMetricFamily(f"{NAMESPACE}_syslog_connections", "Open TCP syslog connections",
-                                value=receiver.connections)

@@ -5,10 +5,11 @@ One encoder serves every request, one unit of `ENCODE_UNIT` texts at a time, tak
 shapes is being embedded waits for at most one unit, not for the whole upload.
 
 The fast path: where a second classifier, over static vectors distilled from the same MiniLM
-(`StaticEmbedder`, ~40 µs a line), is at least `fast.threshold` confident, its answer is taken and
-the contextual encoder (2-4 ms a line) is not run. Training chose that threshold on unseen shapes
-as the lowest at which the fast path changes at most 1 % of the full model's answers and costs no
-accuracy (`training.train`); the contextual encoder embeds the rest.
+(`StaticEmbedder`, a lookup and a mean, no model run), is at least `fast.threshold` confident, its
+answer is taken and the contextual encoder (far dearer; costs in docs/performance.md) is not run.
+Training chose that threshold on unseen shapes as the lowest at which the fast path changes at most
+1 % of the full model's answers and costs no accuracy (`training.train`); the contextual encoder
+embeds the rest.
 
 The threshold may differ per predicted label (chosen at training on held-out message shapes and
 stored in the model metadata): below its label's threshold a row goes on rather than being
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from log_classifier.cancellation import raise_if_cancelled
-from log_classifier.contract import LogRecord, Prediction, Stage
+from log_classifier.contract import EMBEDDING_STAGE, LogRecord, Prediction, Stage
 from log_classifier.model.embedders import Embedder
 from log_classifier.stages.encoder_queue import EncoderQueue
 from log_classifier.text.severity import read_severity
@@ -37,7 +38,7 @@ from log_classifier.text.severity import read_severity
 PREDICT_SLICE = 2048
 """Texts whose features are held at once (memory follows this, not the number of new shapes)."""
 ENCODE_UNIT = 64
-"""Texts encoded in one turn of the encoder; about 0.1-0.2 s on two cores."""
+"""Texts encoded in one turn of the encoder (a fraction of a second; docs/performance.md)."""
 KEPT_VECTORS = 20_000
 """Most vectors kept between the similarity stage and this one (a few MB; each is taken once)."""
 
@@ -80,7 +81,7 @@ class FastPath:
 class EmbeddingClassifier:
     """Labels a record when the classifier's top probability reaches the threshold of that label; else passes it on."""
 
-    name: Stage = "bert"
+    name: Stage = EMBEDDING_STAGE
 
     def __init__(
         self,
@@ -104,14 +105,21 @@ class EmbeddingClassifier:
         self.queue = EncoderQueue(unit=ENCODE_UNIT)
         """Who waits for the encoder and its measured rate: how long a new request would wait (load shedding)."""
         self._counts_lock = threading.Lock()
-        self.counts = {"fast": 0, "full": 0}
+        self.counts = {"fast": 0, "encoder": 0}
+        """Distinct texts answered by the fast path, and texts the contextual encoder embedded (the `path` label of
+        the embedding_shapes metric)."""
         self._kept: dict[str, np.ndarray] = {}  # vectors `embed(keep=True)` made for this stage, taken once
-        """Distinct texts answered by the fast path, and texts the contextual encoder embedded."""
+
+    def work(self) -> dict[str, int]:
+        """How much work each path did: `counts`, read at once."""
+        with self._counts_lock:
+            return dict(self.counts)
 
     def status(self) -> dict[str, Any]:
-        """The fast path's state and how much work each path did, for /health."""
-        with self._counts_lock:
-            counts = dict(self.counts)
+        """The fast path's state and how much work each path did, for /health. There, `encoder` names the static
+        vectors and `full` counts the contextual encoder's texts (field names /health has always had)."""
+        work = self.work()
+        counts = {"fast": work["fast"], "full": work["encoder"]}
         if self.fast is None:
             return {"enabled": False, **counts}
         return {"enabled": True, "encoder": self.fast.embedder.name, "threshold": self.fast.threshold, **counts}
@@ -143,7 +151,7 @@ class EmbeddingClassifier:
             label = self.labels[best]
             confidence = float(row[best])
             by_key[key] = (
-                Prediction(label, "bert", round(confidence, 4), f"model:{self.version}")
+                Prediction(label, EMBEDDING_STAGE, round(confidence, 4), f"model:{self.version}")
                 if confidence >= self.threshold_for(label)
                 else None
             )
@@ -173,7 +181,7 @@ class EmbeddingClassifier:
                 best = int(np.argmax(row))
                 label, confidence = self.labels[best], float(row[best])
                 if confidence >= fast.threshold and confidence >= self.threshold_for(label):
-                    answers[key] = Prediction(label, "bert", round(confidence, 4), f"model:{self.version}:fast")
+                    answers[key] = Prediction(label, EMBEDDING_STAGE, round(confidence, 4), f"model:{self.version}:fast")
         if count:
             with self._counts_lock:
                 self.counts["fast"] += len(answers)
@@ -235,7 +243,7 @@ class EmbeddingClassifier:
                     vectors.append(self.embedder.encode(unit))
                     self.queue.done(waiting, len(unit), time.perf_counter() - started)
                 with self._counts_lock:
-                    self.counts["full"] += len(unit)
+                    self.counts["encoder"] += len(unit)
         finally:
             self.queue.leave(waiting)
         if not kept:

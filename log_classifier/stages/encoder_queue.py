@@ -20,7 +20,8 @@ from contextvars import ContextVar
 DEFAULT_UNIT = 64
 """Texts per turn of the encoder (`embedding.ENCODE_UNIT`)."""
 INITIAL_ENCODE_RATE = 300.0
-"""Texts per second assumed before the first turn is measured (2-4 ms a text on two cores)."""
+"""Texts per second assumed before the first turn is measured (below the encoder's rate on two cores in
+docs/performance.md)."""
 RATE_SMOOTHING = 0.2
 """Weight of the newest measurement in the rate and in the texts an admitted request brings."""
 

@@ -13,7 +13,7 @@ Here: which field of a record is its message or source, and the answer line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from log_classifier.tables.json_intake import Record, dumps
@@ -35,7 +35,7 @@ def field_text(record: Record, names: Iterable[str]) -> str | None:
     return None
 
 
-def render_line(record: Record, added: Sequence[tuple[str, Any]]) -> str:
+def render_line(record: Record, added: Iterable[tuple[str, Any]]) -> str:
     """One NDJSON answer line: the record's fields unchanged, then `added` (an existing key is overwritten)."""
     out = dict(record)
     for key, value in added:

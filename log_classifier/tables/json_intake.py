@@ -20,8 +20,8 @@ Why the standard library's parser, driven element by element, rather than an inc
 such as ijson: the body is already held to its byte limit before parsing (a few tens of MB at most),
 so what an incremental parser saves, not holding the text, is small; what must be bounded is the
 number of objects built, and `JSONDecoder.raw_decode` over each element counts them just as early.
-Each element is parsed by the C scanner (several times faster than ijson's Python-level item
-building), errors keep exact line and column numbers, NDJSON stays one line per record, and the
+Each element is parsed by the C scanner (not by Python-level item building, as ijson's is),
+errors keep exact line and column numbers, NDJSON stays one line per record, and the
 numbers stay floats and ints (ijson yields Decimals, which would change what is echoed back). No
 new dependency.
 """

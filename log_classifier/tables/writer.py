@@ -1,8 +1,9 @@
 """The classified CSV, chunk by chunk: the one row-building path shared by the API and the CLI.
 
-The answer is the input, every row in order and every column unchanged, with ``target_label``
-added (and ``classified_by``, ``confidence``, ``reason``, ``pattern_id`` when explaining). A column the
-answer adds that the input already has (e.g. a labelled file) is overwritten in place.
+The answer is the input, every row in order and every column unchanged, with the columns of
+`output_fields` added: ``target_label`` (and ``classified_by``, ``confidence``, ``reason``, ``pattern_id``
+when explaining). A column the answer adds that the input already has (e.g. a labelled file) is
+overwritten in place.
 
 Each classified chunk is handed to ``record`` (the pattern store's recorder) with its pattern keys, its
 `timestamp` column (when the CSV has one) and its messages.
@@ -17,13 +18,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import BinaryIO
 
 from log_classifier.contract import Prediction
+from log_classifier.output_fields import EXPLAIN_FIELDS, LABEL_FIELD, csv_cell, field_names, output_fields
 from log_classifier.tables import reader
 from log_classifier.text.pattern_key import PatternKey, pattern_id
 
-OUTPUT_COLUMN = "target_label"
-EXPLAIN_COLUMNS = ("classified_by", "confidence", "reason")
-PATTERN_ID_COLUMN = "pattern_id"
-"""Added after EXPLAIN_COLUMNS when explaining: the row's pattern in the pattern store (empty for an empty line)."""
+OUTPUT_COLUMN = LABEL_FIELD
+EXPLAIN_COLUMNS = EXPLAIN_FIELDS
+"""The explain columns without the pattern id (the Spark job's --explain)."""
 
 Keys = Sequence[PatternKey | None]
 ClassifyFn = Callable[[Sequence[str], Sequence[str]], tuple[list[Prediction], Keys]]
@@ -39,10 +40,9 @@ ObserveFn = Callable[[Sequence[Prediction]], None]
 
 def output_header(layout: reader.CsvLayout, *, explain: bool) -> tuple[list[str], list[int]]:
     """The answer's header, and where each added column sits in it."""
-    added = (OUTPUT_COLUMN, *EXPLAIN_COLUMNS, PATTERN_ID_COLUMN) if explain else (OUTPUT_COLUMN,)
     header = list(layout.header)
     positions = []
-    for name in added:
+    for name in field_names(explain=explain):
         if name not in header:
             header.append(name)
         positions.append(header.index(name))
@@ -50,8 +50,15 @@ def output_header(layout: reader.CsvLayout, *, explain: bool) -> tuple[list[str]
 
 
 def prediction_values(prediction: Prediction) -> tuple[str, str, str, str]:
-    """The cells written for one prediction: label, stage, confidence (4 decimals), reason."""
-    return prediction.label, prediction.stage, f"{prediction.confidence:.4f}", prediction.reason
+    """The cells of OUTPUT_COLUMN and EXPLAIN_COLUMNS for one prediction: label, stage, confidence, reason."""
+    label, stage, confidence, reason, _ = (csv_cell(value) for value in output_fields(prediction).values())
+    return label, stage, confidence, reason
+
+
+def csv_cells(prediction: Prediction, key: PatternKey | None, *, explain: bool) -> list[str]:
+    """The cells a row gets, in `field_names` order (`key`: the row's pattern, None for an empty line)."""
+    pattern = pattern_id(key) if explain and key is not None else None
+    return [csv_cell(value) for value in output_fields(prediction, pattern, explain=explain).values()]
 
 
 CHUNKS_IN_FLIGHT = 2
@@ -113,23 +120,18 @@ def _finish(
     observe: ObserveFn | None,
 ) -> str:
     predictions, keys = future.result()
-    # Rows of one shape share one Prediction object: its cells are formatted once.
-    cells: dict[int, tuple[str, str, str, str]] = {}
-    ids: dict[PatternKey | None, str] = {None: ""}
-    with_id = len(positions) > len(EXPLAIN_COLUMNS) + 1
+    explain = len(positions) > 1
+    # Rows of one shape share one Prediction object and one key: their cells are formatted once.
+    cells: dict[tuple[int, PatternKey | None], list[str]] = {}
     for row, prediction, key in zip(chunk, predictions, keys):
-        values = cells.get(id(prediction))
+        shape = (id(prediction), key if explain else None)
+        values = cells.get(shape)
         if values is None:
-            values = cells[id(prediction)] = prediction_values(prediction)
+            values = cells[shape] = csv_cells(prediction, key, explain=explain)
         if len(row) < width:
             row.extend([""] * (width - len(row)))
         for position, value in zip(positions, values):
             row[position] = value
-        if with_id:
-            known = ids.get(key)
-            if known is None:
-                known = ids[key] = pattern_id(key)  # type: ignore[arg-type]  # None is in ids already
-            row[positions[-1]] = known
     if observe is not None:
         observe(predictions)
     return reader.render(chunk, neutralise_formulas=neutralise_formulas)

@@ -5,11 +5,11 @@ cascade classifies each *shape* once, and the embedding model sees the words tha
 HTTP status codes and severity words are kept: they decide categories.
 
 The instructions are data, `resources/masking_rules.yaml` (Drain3-style `regex → mask` pairs and
-one `keep` rule), read and compiled once, applied in order. Speed: one RE2 scan of an ASCII line
-against every rule's prefilter decides which rules can match at all; only those run (on real log
-lines two to four of the ~25), which makes masking ~6x faster than trying every rule. Lines that
-differ only in the values of their digits (one template, new numbers) are masked once: rules that
-never look at a digit's value (found from their parse trees) mask them alike.
+one `keep` rule), given to a `Masker`, compiled once, applied in order. Speed: one RE2 scan of an
+ASCII line against every rule's prefilter decides which rules can match at all; only those run (on
+real log lines two to four of the ~25; figures in docs/performance.md). Lines that differ only in
+the values of their digits (one template, new numbers) are masked once: rules that never look at a
+digit's value (found from their parse trees) mask them alike.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from typing import Any
 
 import re2
 import yaml
+
+from log_classifier.config import MASKING_RULES_FILE
 
 # re's own parser (not in the type stubs): the parse tree shows which rules tell digits apart.
 sre_parse: Any = importlib.import_module("re._parser")
@@ -56,13 +58,8 @@ class MaskingRule:
     prefilter: tuple[str, ...] = ()
 
 
-def load_rules(path: Path | None = None) -> tuple[MaskingRule, ...]:
-    """Read and compile a masking rules file (default: MASKING_RULES_FILE); ValueError naming the rule on any mistake."""
-    if path is None:
-        # Imported here: config imports the text preparation, which imports this module.
-        from log_classifier.config import MASKING_RULES_FILE
-
-        path = MASKING_RULES_FILE
+def load_rules(path: Path = MASKING_RULES_FILE) -> tuple[MaskingRule, ...]:
+    """Read and compile a masking rules file (default: the shipped one); ValueError naming the rule on any mistake."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise ValueError(f"{path}: expected a mapping with a 'rules' list")
@@ -268,8 +265,8 @@ def _restore(text: str, marker: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def default_masker() -> Masker:
-    """The masker for resources/masking_rules.yaml, built on first use."""
-    return Masker(load_rules())
+    """The masker given the shipped instructions (resources/masking_rules.yaml), built on first use."""
+    return Masker(load_rules(MASKING_RULES_FILE))
 
 
 def mask_variables(message: str) -> str:

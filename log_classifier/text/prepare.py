@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from log_classifier.config import DEFAULT_MAX_MESSAGE_CHARS
 from log_classifier.text.masking import mask_variables
 from log_classifier.text.structured import structured_text
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
-
-DEFAULT_MAX_MESSAGE_CHARS = 2000
-"""Classification sees at most this much of a line (MAX_MESSAGE_CHARS); the output keeps it whole."""
 
 
 def classification_text(message: str | None, max_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> str:

@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from log_classifier.config import STRUCTURED_FIELDS_FILE
 from log_classifier.text.severity import NO_SEVERITY, SEVERITIES, severity_of_word
 
 PLAIN = "plain"
@@ -87,12 +88,8 @@ class FieldTable:
     pino: dict[int, str]
 
 
-def load_field_table(path: Path | None = None) -> FieldTable:
-    """Read the alias table (default: STRUCTURED_FIELDS_FILE); ValueError naming the problem."""
-    if path is None:
-        from log_classifier.config import STRUCTURED_FIELDS_FILE  # config imports text preparation
-
-        path = STRUCTURED_FIELDS_FILE
+def load_field_table(path: Path = STRUCTURED_FIELDS_FILE) -> FieldTable:
+    """Read the alias table (default: the shipped one); ValueError naming the problem."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("roles"), dict):
         raise ValueError(f"{path}: expected a mapping with a 'roles' mapping")
@@ -118,7 +115,7 @@ def load_field_table(path: Path | None = None) -> FieldTable:
 @functools.lru_cache(maxsize=1)
 def default_field_table() -> FieldTable:
     """The table in resources/structured_fields.yaml, read on first use."""
-    return load_field_table()
+    return load_field_table(STRUCTURED_FIELDS_FILE)
 
 
 def structured_text(line: str) -> str:

@@ -40,6 +40,7 @@ from log_classifier.api.recording import classify_and_record
 from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
 from log_classifier.contract import Prediction
+from log_classifier.output_fields import output_fields
 from log_classifier.patterns.recorder import Recorder
 from log_classifier.tables.feed import field_text, render_line
 from log_classifier.tables.json_intake import JsonLimits, parse_records
@@ -170,7 +171,8 @@ def _classify_feed(
     for record, prediction, key in zip(records, predictions, keys):
         if explain and key not in ids:
             ids[key] = pattern_id(key)  # type: ignore[arg-type]  # None is in ids already
-        lines.append(render_line(record, _added(prediction, ids[key] if explain else None, explain)))
+        added = output_fields(prediction, ids[key] if explain else None, explain=explain)
+        lines.append(render_line(record, added.items()))
     return lines
 
 
@@ -182,14 +184,3 @@ def _first_present(record: dict[str, Any], names: Sequence[str]) -> Any:
             return value
     return None
 
-
-def _added(prediction: Prediction, pattern: str | None, explain: bool) -> Sequence[tuple[str, Any]]:
-    if not explain:
-        return (("target_label", prediction.label),)
-    return (
-        ("target_label", prediction.label),
-        ("classified_by", prediction.stage),
-        ("confidence", round(prediction.confidence, 4)),
-        ("reason", prediction.reason),
-        ("pattern_id", pattern),
-    )
