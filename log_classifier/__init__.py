@@ -2,7 +2,7 @@
 
 Map: every module (README "Where do I change X" says where each kind of change goes). Imports go one
 way, with no cycle (tests/test_package_layout.py): api, cli and spark on top (receivers and alerts serve
-the api); then the cascade and its stages; model, text, tables and patterns below them; config,
+the api); then the cascade and its stages; model, text, formats and patterns below them; config,
 contract, output_fields, errors and taxonomy at the bottom.
 
     config.py          every setting (env / .env) and the shipped data files' paths
@@ -28,7 +28,8 @@ contract, output_fields, errors and taxonomy at the bottom.
                        (the one seam to the provider's SDK), llm_fallback.py (the model chain),
                        llm_breaker.py (the circuit breaker), llm_pool.py (LLM worker threads)
     model/             embedders.py (the encoders), estimator.py (the regression), store.py (a model directory)
-    tables/            reader.py and writer.py (CSV), json_intake.py (JSON bodies), feed.py (shippers' records)
+    formats/           what requests carry: reader.py and writer.py (CSV), json_intake.py (JSON bodies),
+                       feed.py (shippers' records)
     receivers/         syslog.py (messages, framing), syslog_server.py (its listeners), otlp.py (OTLP logs)
     patterns/          the pattern store: schema.py (tables), database.py (engines, migrations at start),
                        recorder.py (the writer), store.py (queries), corrections.py (people's labels),

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, TextIO
 from log_classifier.config import Settings, get_settings
 from log_classifier.contract import STAGES, Prediction
 from log_classifier.errors import ClassifierError
-from log_classifier.tables import reader
-from log_classifier.tables.writer import iter_classified_csv
+from log_classifier.formats import reader
+from log_classifier.formats.writer import iter_classified_csv
 from log_classifier.taxonomy import CATEGORIES, UNCLASSIFIED
 
 if TYPE_CHECKING:  # the cascade imports the model stack: only loaded when a file is classified

@@ -53,12 +53,13 @@ TRANSIENT_OUTCOMES: frozenset[Outcome] = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class LogRecord:
-    """One log line to classify. ``message`` may be masked (see ``masking.mask_variables``);
-    ``original`` is then the unmasked text, for a stage that must see it (the LLM redacts it itself:
-    its rules need the digits that masking replaces)."""
+    """One log line to classify, as the stages see it. ``masked``: the prepared line with its variable parts
+    masked (``text.prepare``, ``text.masking``), what the regex rules, the encoder and the pattern key read;
+    ``original``: the unmasked text, for a stage that must see it (the LLM redacts it itself: its rules
+    need the digits that masking replaces). Empty: the same as ``masked``."""
 
     source: str
-    message: str
+    masked: str
     original: str = ""
 
 

@@ -210,7 +210,7 @@ def per_row_costs(path: Path) -> list[tuple[str, float]]:
     """CPU microseconds per row of each step the service takes, in this process (all threads counted)."""
     from log_classifier.cascade import load_classifier
     from log_classifier.config import get_settings
-    from log_classifier.tables import reader
+    from log_classifier.formats import reader
 
     costs: list[tuple[str, float]] = []
     with path.open("rb") as stream:

@@ -27,14 +27,14 @@ class KeywordStage:
         self.batches.append(list(records))
         return [
             Prediction(self.label, self.name, 1.0, self.name, self.outcome)
-            if self.keyword in record.message
+            if self.keyword in record.masked
             else None
             for record in records
         ]
 
     @property
     def seen(self) -> list[str]:
-        return [record.message for batch in self.batches for record in batch]
+        return [record.masked for batch in self.batches for record in batch]
 
 
 def make(cache_size: int = 0, routes: dict[str, Stage] | None = None):  # type: ignore[no-untyped-def]
@@ -262,7 +262,7 @@ class PoisonedStage(GatedStage):
 
     def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]:
         answer = super().classify_batch(records)
-        if any("poison" in record.message for record in records):
+        if any("poison" in record.masked for record in records):
             raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
         return answer
 

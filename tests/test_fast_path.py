@@ -85,11 +85,11 @@ def test_fast_path_skips_the_encoder_for_confident_shapes_and_agrees_with_it(  #
     full = full_stage.classify_batch(generated_records)
     quick = fast_stage.classify_batch(generated_records)
 
-    distinct_texts = set(record.message for record in generated_records)
+    distinct_texts = set(record.masked for record in generated_records)
     assert set(full_encoder.texts) == distinct_texts
     # The encoder saw only what the fast path left: far fewer texts, none the fast path answered.
     assert len(fast_encoder.texts) < 0.6 * len(distinct_texts)
-    fast_answered = {record.message for record, answer in zip(generated_records, quick)
+    fast_answered = {record.masked for record, answer in zip(generated_records, quick)
                      if answer is not None and answer.reason.endswith(":fast")}
     assert fast_answered and not fast_answered & set(fast_encoder.texts)
     assert fast_stage.counts["fast"] > 0 and fast_stage.counts["encoder"] == len(fast_encoder.texts)
@@ -112,7 +112,7 @@ def test_an_unreachable_fast_threshold_changes_nothing(loaded_classifier, genera
     full_stage, _ = _stage(loaded_classifier, fast=False)
     never, encoder = _stage(loaded_classifier, fast=True, threshold=1.01)
     assert never.classify_batch(records) == full_stage.classify_batch(records)
-    assert never.counts["fast"] == 0 and set(encoder.texts) == {record.message for record in records}
+    assert never.counts["fast"] == 0 and set(encoder.texts) == {record.masked for record in records}
 
 
 def test_the_setting_turns_the_fast_path_off() -> None:

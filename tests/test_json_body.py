@@ -45,7 +45,7 @@ def test_a_malformed_body_names_line_column_and_what_was_expected(
     response = app_client.post("/classify/json", content=body.encode(), headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     detail = response.json()["detail"]
-    if where is None:  # no body at all (read by the JSON intake: tables/json_intake.py)
+    if where is None:  # no body at all (read by the JSON intake: formats/json_intake.py)
         assert detail == f"the body is empty. {SEND}; to upload a CSV file use POST /classify/"
         return
     assert detail == f"the body is not valid JSON: {where}. {SEND}; to upload a CSV file use POST /classify/"

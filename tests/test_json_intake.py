@@ -1,4 +1,4 @@
-"""The one JSON intake (`log_classifier.tables.json_intake`): limits held while parsing, and the
+"""The one JSON intake (`log_classifier.formats.json_intake`): limits held while parsing, and the
 strings, numbers and nesting that JSON allows and Python cannot use as they are."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from log_classifier.api.body_decoders import BodyDecoder
 from log_classifier.errors import InputError, PayloadTooLarge
-from log_classifier.tables.json_intake import (
+from log_classifier.formats.json_intake import (
     JsonLimits,
     RawNumber,
     dumps,

@@ -282,7 +282,7 @@ def test_model_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> Non
 
 # --- through the app: /health, /metrics, shutdown -----------------------------------------------------
 
-CRM_LOGS = [{"source": "LegacyCRM", "log_message": record.message} for record in RECORDS]
+CRM_LOGS = [{"source": "LegacyCRM", "log_message": record.masked} for record in RECORDS]
 
 
 @contextmanager

@@ -99,7 +99,7 @@ def test_one_call_per_batch_with_the_prompt_ids_redacted_messages_and_answer_roo
 
     ((model, logs, answer_tokens),) = fake.calls
     assert model == "m1"
-    assert logs == [{"id": str(n), "source": r.source, "message": redact(r.message)} for n, r in enumerate(RECORDS, 1)]
+    assert logs == [{"id": str(n), "source": r.source, "message": redact(r.masked)} for n, r in enumerate(RECORDS, 1)]
     assert "<EMAIL>" in logs[2]["message"]
     assert answer_tokens == 32 + 16 * 3
     assert fake.system == build_system_prompt()

@@ -95,7 +95,7 @@ def test_several_logs_in_one_request_matched_by_id(fake_groq: FakeGroq, make_llm
     logs = fake_groq.requests[0].logs
     assert [log["id"] for log in logs] == ["1", "2", "3"]
     assert [log["source"] for log in logs] == ["LegacyCRM", "LegacyCRM", "ModernHR"]
-    assert [log["message"] for log in logs] == [redact(r.message) for r in RECORDS]
+    assert [log["message"] for log in logs] == [redact(r.masked) for r in RECORDS]
 
 
 def test_request_is_temperature_zero_json_with_model_categories_and_key(fake_groq: FakeGroq, make_llm: Any) -> None:
@@ -123,8 +123,8 @@ def test_logs_are_split_into_batches_of_llm_batch_size(fake_groq: FakeGroq, make
     assert [p.label for p in predictions] == [
         "Workflow Error", "Deprecation Warning", "Security Alert", "Critical Error", "System Notification"
     ]
-    sent = sorted((log["message"] for r in fake_groq.requests for log in r.logs), key=[redact(r.message) for r in records].index)
-    assert sent == [redact(r.message) for r in records]
+    sent = sorted((log["message"] for r in fake_groq.requests for log in r.logs), key=[redact(r.masked) for r in records].index)
+    assert sent == [redact(r.masked) for r in records]
     assert sorted(len(r.logs) for r in fake_groq.requests) == [1, 2, 2]
     assert all([log["id"] for log in r.logs] == ["1", "2"][: len(r.logs)] for r in fake_groq.requests)
 
@@ -335,7 +335,7 @@ def test_redaction_is_applied_to_what_is_sent(fake_groq: FakeGroq, make_llm: Any
 def test_redaction_can_be_turned_off(fake_groq: FakeGroq, make_llm: Any) -> None:
     make_llm(fake_groq.base_url, llm_redact=False).classify_batch([SENSITIVE])
 
-    assert fake_groq.requests[0].logs[0]["message"] == SENSITIVE.message
+    assert fake_groq.requests[0].logs[0]["message"] == SENSITIVE.masked
 
 
 def test_status_reports_model_and_circuit_but_never_the_key(fake_groq: FakeGroq, make_llm: Any) -> None:
@@ -358,20 +358,20 @@ def test_status_reports_model_and_circuit_but_never_the_key(fake_groq: FakeGroq,
 
 def test_fake_server_labels_by_content() -> None:
     # guards the fake itself: answers must depend on the message, or the id tests prove nothing
-    assert [label_by_keyword(r.message) for r in RECORDS] == [p.label for p in EXPECTED]
+    assert [label_by_keyword(r.masked) for r in RECORDS] == [p.label for p in EXPECTED]
 
 
 def test_an_answer_outside_the_list_is_not_cached_by_the_cascade(fake_groq: FakeGroq, make_llm: Any) -> None:
     fake_groq.answer_with("Banana", times=1)  # one garbled reply, then the server answers by rules
     cascade = Cascade([make_llm(fake_groq.base_url)], cache=ResultCache(10))
 
-    first = cascade.classify(["LegacyCRM"], [RECORDS[0].message])
-    second = cascade.classify(["LegacyCRM"], [RECORDS[0].message])
+    first = cascade.classify(["LegacyCRM"], [RECORDS[0].masked])
+    second = cascade.classify(["LegacyCRM"], [RECORDS[0].masked])
 
     assert first == [not_a_category("Banana")]
     assert second == EXPECTED[:1]  # asked again, not served the garbled answer from the cache
     assert len(fake_groq.requests) == 2
-    third = cascade.classify(["LegacyCRM"], [RECORDS[0].message])
+    third = cascade.classify(["LegacyCRM"], [RECORDS[0].masked])
     assert third == EXPECTED[:1] and len(fake_groq.requests) == 2  # a real answer is cached
 
 

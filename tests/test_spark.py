@@ -23,8 +23,8 @@ from helpers import make_settings
 
 from log_classifier import spark as spark_job
 from log_classifier.cascade import LoadedClassifier
+from log_classifier.formats.writer import EXPLAIN_COLUMNS, OUTPUT_COLUMN, prediction_values
 from log_classifier.stages.llm import REASON_DISABLED
-from log_classifier.tables.writer import EXPLAIN_COLUMNS, OUTPUT_COLUMN, prediction_values
 from log_classifier.text.masking import mask_variables
 
 pytestmark = pytest.mark.slow

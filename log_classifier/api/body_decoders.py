@@ -6,7 +6,7 @@ held to MAX_JSON_BYTES by `BodySizeLimitMiddleware`; what they inflate to is hel
 inflating: a gzip bomb is a 413 (`PayloadTooLarge`) once the limit is passed, never inflated in full.
 A broken or truncated stream, or data after its end, is a 400 (`InputError`); an encoding other
 than gzip, deflate or identity a 415 (`UnsupportedEncoding`). Parsing what comes out is the JSON
-intake's job (`tables/json_intake.py`), or OTLP's (`receivers/otlp.py`).
+intake's job (`formats/json_intake.py`), or OTLP's (`receivers/otlp.py`).
 """
 
 from __future__ import annotations

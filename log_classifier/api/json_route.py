@@ -22,7 +22,7 @@ from starlette.requests import ClientDisconnect
 from log_classifier.api.body_decoders import receive_body
 from log_classifier.api.errors import JSON_SHAPE
 from log_classifier.config import Settings
-from log_classifier.tables.json_intake import JsonLimits, parse_document
+from log_classifier.formats.json_intake import JsonLimits, parse_document
 
 RECORDS_KEY = "logs"
 """The member of a `POST /classify/json` body whose items are counted against MAX_JSON_LOGS."""

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from log_classifier.cascade import NO_STAGE_DECIDED
 from log_classifier.config import Settings
 from log_classifier.contract import LogRecord, Prediction
+from log_classifier.formats.writer import prediction_values
 from log_classifier.spark.plan import ANSWER_PREFIX, PENDING_KEY, PENDING_SOURCE, PENDING_TEXT
-from log_classifier.tables.writer import prediction_values
 from log_classifier.text.pattern_key import pattern_key
 
 if TYPE_CHECKING:  # pyspark is imported when a job runs, not with this module

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from log_classifier.errors import InputError
+from log_classifier.formats.reader import REQUIRED_COLUMNS
 from log_classifier.spark.failures import describe_error
-from log_classifier.tables.reader import REQUIRED_COLUMNS
 
 if TYPE_CHECKING:  # pyspark is imported when a job runs, not with this module
     from pyspark.sql import DataFrame, SparkSession

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from log_classifier.config import Settings
 from log_classifier.errors import InputError
+from log_classifier.formats.reader import REQUIRED_COLUMNS
+from log_classifier.formats.writer import EXPLAIN_COLUMNS, OUTPUT_COLUMN
 from log_classifier.spark.driver_llm import join_llm_answers
 from log_classifier.spark.file_formats import read_input, writer
 from log_classifier.spark.hadoop_files import HadoopFiles
@@ -29,8 +31,6 @@ from log_classifier.spark.plan import (
     PatternPlan,
 )
 from log_classifier.spark.worker import classify_batches
-from log_classifier.tables.reader import REQUIRED_COLUMNS
-from log_classifier.tables.writer import EXPLAIN_COLUMNS, OUTPUT_COLUMN
 
 if TYPE_CHECKING:  # pyspark is imported when a job runs, not with this module
     from pyspark.sql import SparkSession

@@ -22,6 +22,7 @@ from log_classifier.cache import ResultCache
 from log_classifier.cascade import Cascade, LoadedClassifier, load_classifier
 from log_classifier.config import Settings
 from log_classifier.contract import LogRecord, Prediction, Stage
+from log_classifier.formats.writer import prediction_values
 from log_classifier.spark.plan import (
     PATTERN_BUCKET,
     PATTERN_COLUMNS,
@@ -32,7 +33,6 @@ from log_classifier.spark.plan import (
     JobPlan,
     PatternPlan,
 )
-from log_classifier.tables.writer import prediction_values
 from log_classifier.taxonomy import UNCLASSIFIED
 from log_classifier.text.pattern_key import PatternKey, pattern_id
 from log_classifier.text.prepare import classification_text

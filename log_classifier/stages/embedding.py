@@ -141,7 +141,7 @@ class EmbeddingClassifier:
             return []
         # One prediction per distinct (text, header severity), one predict_proba for the whole batch;
         # each distinct text is embedded once.
-        keys = [(record.message, read_severity(record.original or record.message)) for record in records]
+        keys = [(record.masked, read_severity(record.original or record.masked)) for record in records]
         distinct = list(dict.fromkeys(keys))
         by_key: dict[tuple[str, str], Prediction | None] = self._fast_answers(distinct) if self.fast else {}
         rest = [key for key in distinct if key not in by_key]

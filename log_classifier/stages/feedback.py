@@ -277,7 +277,7 @@ class SimilarStage:
     def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]:
         if not self.book or self.book.similarity is None:
             return [None] * len(records)
-        keys = [(record.message, read_severity(record.original or record.message)) for record in records]
+        keys = [(record.masked, read_severity(record.original or record.masked)) for record in records]
         distinct = list(dict.fromkeys(keys))
         answers: dict[tuple[str, str], Prediction | None] = dict.fromkeys(distinct)
         # The model's answer where its fast path is confident (what the cascade would answer): a pattern whose

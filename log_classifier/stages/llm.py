@@ -248,7 +248,7 @@ class LlmClassifier:
             return [_unresolved(reason, "llm_error")] * len(chunk)
 
     def _ask(self, model: str, ids: Sequence[str], chunk: Sequence[LogRecord]) -> dict[str, Any]:
-        texts = [record.original or record.message for record in chunk]
+        texts = [record.original or record.masked for record in chunk]
         logs = [
             {"id": log_id, "source": record.source, "message": redact(text) if self._redact else text}
             for log_id, record, text in zip(ids, chunk, texts)

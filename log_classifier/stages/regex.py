@@ -63,7 +63,7 @@ class RegexClassifier:
         return cls(rules)
 
     def classify_batch(self, records: Sequence[LogRecord]) -> list[Prediction | None]:
-        return [self._classify(record.message) for record in records]
+        return [self._classify(record.masked) for record in records]
 
     def _classify(self, message: str) -> Prediction | None:
         for rule in self.rules:

@@ -26,9 +26,9 @@ from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
 from log_classifier.contract import Prediction
 from log_classifier.errors import InputError
+from log_classifier.formats import reader
+from log_classifier.formats.writer import Keys, iter_classified_csv
 from log_classifier.patterns.recorder import Recorder
-from log_classifier.tables import reader
-from log_classifier.tables.writer import Keys, iter_classified_csv
 
 log = logging.getLogger(__name__)
 

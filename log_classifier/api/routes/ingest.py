@@ -1,6 +1,6 @@
 """`POST /ingest`: a live feed from log shippers (Fluent Bit's and Vector's `http` outputs).
 
-The body is a JSON array or NDJSON (see `log_classifier.tables.feed`), optionally gzip/deflate
+The body is a JSON array or NDJSON (see `log_classifier.formats.feed`), optionally gzip/deflate
 compressed (`Content-Encoding`). The answer is NDJSON: each input record unchanged, in order, plus
 `target_label` (and `classified_by`, `confidence`, `reason`, `pattern_id` with `explain=true`). The
 message is the first present field of INGEST_MESSAGE_FIELDS, the source the first of
@@ -9,7 +9,7 @@ a record without a message comes back Unclassified.
 
 The body's size and its decompressed size are held to MAX_JSON_BYTES as it arrives
 (`log_classifier.api.body_decoders`: a gzip bomb is a 413 once the limit is passed, never inflated in
-full); the one JSON intake (`log_classifier.tables.json_intake`) counts records while they are parsed
+full); the one JSON intake (`log_classifier.formats.json_intake`) counts records while they are parsed
 (MAX_JSON_LOGS) and deals with nesting, lone surrogates and out-of-range numbers.
 """
 
@@ -40,10 +40,10 @@ from log_classifier.api.recording import classify_and_record
 from log_classifier.cascade import LoadedClassifier
 from log_classifier.config import Settings
 from log_classifier.contract import Prediction
+from log_classifier.formats.feed import field_text, render_line
+from log_classifier.formats.json_intake import JsonLimits, parse_records
 from log_classifier.output_fields import output_fields
 from log_classifier.patterns.recorder import Recorder
-from log_classifier.tables.feed import field_text, render_line
-from log_classifier.tables.json_intake import JsonLimits, parse_records
 from log_classifier.taxonomy import UNCLASSIFIED
 from log_classifier.text.pattern_key import PatternKey, pattern_id
 

@@ -18,8 +18,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import BinaryIO
 
 from log_classifier.contract import Prediction
+from log_classifier.formats import reader
 from log_classifier.output_fields import EXPLAIN_FIELDS, LABEL_FIELD, csv_cell, field_names, output_fields
-from log_classifier.tables import reader
 from log_classifier.text.pattern_key import PatternKey, pattern_id
 
 OUTPUT_COLUMN = LABEL_FIELD

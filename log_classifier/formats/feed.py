@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from log_classifier.tables.json_intake import Record, dumps
+from log_classifier.formats.json_intake import Record, dumps
 
 
 def field_text(record: Record, names: Iterable[str]) -> str | None:

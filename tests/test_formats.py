@@ -13,9 +13,9 @@ import pytest
 
 from log_classifier.contract import Prediction
 from log_classifier.errors import InputError
+from log_classifier.formats import reader
+from log_classifier.formats.writer import ClassifyFn, iter_classified_csv
 from log_classifier.output_fields import csv_cell, field_names, output_fields
-from log_classifier.tables import reader
-from log_classifier.tables.writer import ClassifyFn, iter_classified_csv
 
 
 def _upload(lines: list[str]) -> io.BytesIO:

@@ -1,1 +1,0 @@
-"""CSV files: strict reading in chunks (reader) and the classified output (writer)."""
