@@ -431,3 +431,15 @@ def test_cli_with_malformed_metadata_exits_2_with_a_message(
     assert message.startswith("error: MODEL_DIR=") and "encoder: " in message and "threshold: " in message
     assert "Traceback" not in err
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_the_c_grid_option_pins_or_lists_regularisation_values() -> None:
+    import argparse
+
+    from training.train import _c_grid
+
+    assert _c_grid("16") == (16.0,)
+    assert _c_grid("4,16,64") == (4.0, 16.0, 64.0)
+    for bad in ("", "a,16", "0", "-4,16"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            _c_grid(bad)

@@ -100,14 +100,14 @@ def finetune(data: Path, output_dir: Path, *, steps: int, labels_per_batch: int,
     model.train()
     started, losses = time.monotonic(), []
     for step, (texts, ids) in enumerate(plan, 1):
-        features = {key: value for key, value in model.tokenize(texts).items()}
+        features = dict(model.preprocess(texts))
         loss = loss_fn([features], torch.tensor(ids))
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         scheduler.step()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
         if step % 25 == 0 or step == steps:
             log.info("step %d/%d loss %.4f (%.0f s)", step, steps, float(np.mean(losses[-25:])),
                      time.monotonic() - started)
@@ -135,10 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.finetune_encoder", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="labelled CSV (source, log_message, target_label, shape)")
     parser.add_argument("--output-dir", type=Path, required=True, help="where to write the fine-tuned encoder")
-    parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--steps", type=int, default=240)
     parser.add_argument("--labels-per-batch", type=int, default=9)
-    parser.add_argument("--per-label", type=int, default=8)
-    parser.add_argument("--learning-rate", type=float, default=2e-5)
+    parser.add_argument("--per-label", type=int, default=6)
+    parser.add_argument("--learning-rate", type=float, default=3e-5)
     parser.add_argument("--margin", type=float, default=0.3)
     parser.add_argument("--max-seq-length", type=int, default=64)
     parser.add_argument("--seed", type=int, default=42)

@@ -69,6 +69,7 @@ def train(
     embedding_cache: Path | None = None,
     static_dir: Path | None = DEFAULT_STATIC_DIR,
     extra_data: Sequence[Path] = (),
+    c_grid: Sequence[float] = C_GRID,
 ) -> dict[str, Any]:
     """Train and write `output_dir`; returns the metadata written. `extra_data`: people's corrections
     (`with_corrections`)."""
@@ -115,7 +116,8 @@ def train(
     groups = distinct["shape"].to_numpy()
     train_idx, val_idx = _split(y, groups)
     validation, full_answers = _shape_split_validation(
-        texts, vectors, y, groups, labels, target_precision, severities=severities, split=(train_idx, val_idx)
+        texts, vectors, y, groups, labels, target_precision, severities=severities, split=(train_idx, val_idx),
+        c_grid=c_grid,
     )
     final = _new_classifier(validation["C"]).fit(texts, vectors, y, severities)
 
@@ -235,6 +237,7 @@ def _shape_split_validation(
     texts: list[str],
     vectors: np.ndarray, y: np.ndarray, groups: np.ndarray, labels: list[str], target_precision: float,
     *, severities: list[str] | None = None, split: tuple[np.ndarray, np.ndarray] | None = None,
+    c_grid: Sequence[float] = C_GRID,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """Hold out whole shapes, fit on the rest, measure, and calibrate the thresholds.
 
@@ -254,7 +257,7 @@ def _shape_split_validation(
     def severities_at(index: np.ndarray) -> list[str] | None:
         return None if severities is None else [severities[i] for i in index]
 
-    for c in C_GRID:
+    for c in c_grid:
         model = _new_classifier(c).fit(
             [texts[i] for i in train_idx], vectors[train_idx], y[train_idx], severities_at(train_idx)
         )
@@ -368,6 +371,16 @@ def _versions() -> dict[str, str]:
     }
 
 
+def _c_grid(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of numbers: {text!r}") from None
+    if not values or any(value <= 0 for value in values):
+        raise argparse.ArgumentTypeError(f"C values must be positive: {text!r}")
+    return values
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="labelled CSV: source, log_message, target_label")
@@ -387,6 +400,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--static-dir", type=Path, default=DEFAULT_STATIC_DIR,
                         help="static vectors for the fast path (python -m training.distill_static)")
     parser.add_argument("--no-fast-path", action="store_true", help="train no fast path")
+    parser.add_argument("--c-grid", type=_c_grid, default=C_GRID, metavar="C[,C...]",
+                        help="regularisation values the shape split chooses from (default "
+                             f"{','.join(f'{c:g}' for c in C_GRID)}); one value pins it (make train pins the released one)")
     parser.add_argument("--extra-data", type=Path, action="append", default=[],
                         help="people's corrections (python -m training.corrections), repeatable: a corrected pattern's "
                         "rows replace every --data row of the same pattern (masked text + header severity), so the "
@@ -398,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
                          min_examples=args.min_examples, embedding_model=args.embedding_model,
                          embedding_backend=args.embedding_backend, onnx_dir=args.onnx_dir,
                          embedding_cache=args.embedding_cache,
-                         static_dir=None if args.no_fast_path else args.static_dir, extra_data=args.extra_data)
+                         static_dir=None if args.no_fast_path else args.static_dir, extra_data=args.extra_data,
+                         c_grid=args.c_grid)
     except (DatasetError, ConfigurationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
